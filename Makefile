@@ -1,0 +1,48 @@
+# hoctap: `make run` starts the platform, `make test` runs every test. Both set up what they need.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: run install test test-fast lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	scripts/sysdeps.sh build
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PIP) install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+## run: install into .venv, seed the demo, start JupyterLab and Voilà on 127.0.0.1 (Ctrl-C stops)
+run: $(VENV)/.installed
+	$(BIN)/hoctap demo
+	$(BIN)/hoctap serve
+
+## test: every test, the slow ones too (real PostgreSQL, JupyterLab, Voilà, Chromium)
+test: $(VENV)/.installed-test
+	scripts/sysdeps.sh test
+	$(BIN)/python -m pytest -m ""
+
+## test-fast: the fast tests only (what plain `pytest` runs)
+test-fast: $(VENV)/.installed-test
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/bench_roster_import.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

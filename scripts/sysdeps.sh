@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Install the Debian packages hoctap needs, if missing. Usage: scripts/sysdeps.sh build|test
+#   build: what `pip install` needs to compile PyICU (ICU headers, pkg-config).
+#   test:  what the slow tests run for real: PostgreSQL, Chromium, a font with Vietnamese letters.
+set -euo pipefail
+case "${1:-build}" in
+  build) packages=(libicu-dev pkg-config) ;;
+  test) packages=(libicu-dev pkg-config postgresql chromium fonts-noto-core) ;;
+  *) echo "usage: $0 build|test" >&2; exit 2 ;;
+esac
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -eq 0 ]; then
+  sudo=""
+elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+  sudo="sudo"
+else
+  echo "Thiếu gói hệ thống: ${missing[*]}" >&2
+  echo "Cài bằng: sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+echo "Cài gói hệ thống: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,1 @@
+"""Builders for the Voilà apps: each notebook in voila_apps/ imports one and displays it."""

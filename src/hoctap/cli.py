@@ -1,0 +1,292 @@
+"""The ``hoctap`` command: a thin shell; each sub-command parses options and calls one function."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+from hoctap.errors import HoctapError, ImportRejected
+
+if TYPE_CHECKING:
+    from hoctap.db import Database
+
+app = typer.Typer(
+    name="hoctap",
+    help=(
+        "hoctap: nền tảng bồi dưỡng và thi tìm hiểu về xây dựng xã hội học tập, tỉnh Cao Bằng.\n\n"
+        "Dữ liệu nằm trong thư mục HOCTAP_HOME; cơ sở dữ liệu đặt bằng HOCTAP_DB_URL "
+        "(mặc định: SQLite trong HOCTAP_HOME). Lần chạy đầu tiên tự tạo và cập nhật cơ sở dữ liệu."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+units_app = typer.Typer(
+    help="Đơn vị: tỉnh, xã/phường, sở/ngành, cơ quan báo chí, cơ quan Đảng, đoàn thể.",
+    no_args_is_help=True,
+)
+roster_app = typer.Typer(
+    help="Danh sách học viên: nhập từ Excel/CSV, xem và xuất.", no_args_is_help=True
+)
+app.add_typer(units_app, name="units")
+app.add_typer(roster_app, name="roster")
+
+
+class Format(StrEnum):
+    table = "table"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+FormatOption = Annotated[
+    Format,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Định dạng: table (bảng trên màn hình), csv (UTF-8 có BOM, mở được bằng Excel), xlsx.",
+    ),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Ghi ra tệp này (bắt buộc với xlsx); mặc định in ra màn hình."
+    ),
+]
+SheetOption = Annotated[
+    str | None, typer.Option("--sheet", help="Tên trang tính cần đọc (mặc định: trang đầu tiên).")
+]
+
+
+def _err(text: str) -> None:
+    typer.echo(text, err=True)
+
+
+def fail(error: HoctapError) -> NoReturn:
+    """Print a user-facing error (and each bad row) in Vietnamese, then exit with status 1."""
+    _err(f"Lỗi: {error.message}")
+    if isinstance(error, ImportRejected):
+        for p in error.problems:
+            line = f"  Dòng {p.row}, cột '{p.column}': {p.message}"
+            _err(line + (f" Gợi ý: {p.hint}" if p.hint else ""))
+    if error.hint:
+        _err(error.hint)
+    raise typer.Exit(1)
+
+
+def _database() -> Database:
+    from hoctap.db import open_database
+
+    try:
+        return open_database()
+    except HoctapError as error:
+        fail(error)
+    except Exception as error:  # a database that cannot be reached is the user's to fix
+        from sqlalchemy.exc import OperationalError
+
+        if isinstance(error, OperationalError):
+            fail(
+                HoctapError(
+                    f"Không kết nối được cơ sở dữ liệu: {error.orig}",
+                    "Kiểm tra HOCTAP_DB_URL và máy chủ cơ sở dữ liệu.",
+                )
+            )
+        raise
+
+
+def _export(
+    records: list[dict[str, object]],
+    columns: list[str],
+    fmt: Format,
+    output: Path | None,
+    title: str,
+) -> None:
+    from hoctap.io.writers import write_records
+
+    write_records(records, columns, fmt.value, output, title)
+    if output is not None:
+        _err(f"Đã ghi {len(records)} dòng vào {output}.")
+
+
+@app.command()
+def demo(
+    people: Annotated[int, typer.Option(help="Số học viên mẫu (người giả lập).", min=0)] = 5000,
+) -> None:
+    """Tạo dữ liệu mẫu: các đơn vị và học viên giả lập. Chạy lại không thay đổi gì."""
+    from hoctap.demo import seed_demo
+
+    db = _database()
+    try:
+        report = seed_demo(db, people)
+    except HoctapError as error:
+        fail(error)
+    finally:
+        db.close()
+    typer.echo(
+        f"Dữ liệu mẫu: {report.units_total} đơn vị ({report.units_added} mới); học viên mẫu "
+        f"(người giả lập): {report.people_created} mới, {report.people_updated} cập nhật, "
+        f"{report.people_unchanged} không đổi; tổng {report.people_total} học viên."
+    )
+
+
+@app.command()
+def serve(
+    lab_port: Annotated[int, typer.Option(help="Cổng của JupyterLab.")] = 8888,
+    voila_port: Annotated[int, typer.Option(help="Cổng của Voilà.")] = 8866,
+    no_lab: Annotated[bool, typer.Option("--no-lab", help="Không chạy JupyterLab.")] = False,
+    no_voila: Annotated[bool, typer.Option("--no-voila", help="Không chạy Voilà.")] = False,
+) -> None:
+    """Chạy JupyterLab (tiếng Việt, có nbgrader) và Voilà trên 127.0.0.1. Ctrl-C để dừng."""
+    from hoctap import serve as serving
+
+    db = _database()
+    db.close()
+    try:
+        status = serving.serve(
+            db.settings, lab_port, voila_port, lab=not no_lab, voila=not no_voila, say=typer.echo
+        )
+    except HoctapError as error:
+        fail(error)
+    raise typer.Exit(status)
+
+
+@app.command()
+def info() -> None:
+    """Cho biết thư mục dữ liệu, cơ sở dữ liệu và sổ điểm đang dùng."""
+    from sqlalchemy.engine import make_url
+
+    db = _database()
+    db.close()
+    settings = db.settings
+    typer.echo(f"HOCTAP_HOME:          {settings.home}")
+    typer.echo(f"HOCTAP_DB_URL:        {make_url(settings.db_url)!r}")
+    typer.echo(f"HOCTAP_GRADEBOOK_URL: {make_url(settings.gradebook_url)!r}")
+    typer.echo(f"Thư mục khoá học:     {settings.course_dir}")
+
+
+@units_app.command("list")
+def units_list(
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind", "-k", help="Chỉ loại đơn vị này (ví dụ: xa_phuong, so_nganh, 'Đoàn thể')."
+        ),
+    ] = None,
+    search: Annotated[
+        str | None,
+        typer.Option("--search", "-s", help="Tìm theo tên hoặc mã, không phân biệt dấu."),
+    ] = None,
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+) -> None:
+    """Liệt kê đơn vị theo loại, theo thứ tự chữ cái tiếng Việt."""
+    from hoctap.units import UNIT_COLUMNS, list_units
+
+    db = _database()
+    try:
+        records = list_units(db, kind, search)
+        _export(records, UNIT_COLUMNS, fmt, output, "Danh sách đơn vị")
+    except HoctapError as error:
+        fail(error)
+    finally:
+        db.close()
+
+
+@units_app.command("import")
+def units_import(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Tệp .xlsx hoặc .csv có các cột: Mã đơn vị, Tên đơn "
+            "vị, Loại đơn vị, Đơn vị cấp trên, Tên gọi khác."
+        ),
+    ],
+    sheet: SheetOption = None,
+) -> None:
+    """Thêm đơn vị hoặc đổi tên đơn vị (theo mã) từ bảng tính. Có lỗi thì không nhập gì."""
+    from hoctap.units import import_units
+
+    db = _database()
+    try:
+        report = import_units(db, file, sheet)
+    except HoctapError as error:
+        fail(error)
+    finally:
+        db.close()
+    typer.echo(
+        f"Đã nhập {file.name}: {report.created} đơn vị mới, {report.updated} đơn vị cập nhật "
+        f"({report.renamed} đổi tên), {report.unchanged} không đổi."
+    )
+
+
+@roster_app.command("import")
+def roster_import(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Tệp .xlsx hoặc .csv. Cột bắt buộc: Họ và tên, Đơn "
+            "vị; cột tuỳ chọn: Vai trò, Số điện thoại, Email, Mã học viên, Đồng ý công "
+            "khai."
+        ),
+    ],
+    sheet: SheetOption = None,
+) -> None:
+    """Nhập danh sách học viên. Có dòng lỗi thì không nhập gì và liệt kê từng lỗi theo số dòng."""
+    from hoctap.roster import import_roster
+
+    db = _database()
+    try:
+        report = import_roster(db, file, sheet)
+    except HoctapError as error:
+        fail(error)
+    finally:
+        db.close()
+    typer.echo(
+        f"Đã nhập {file.name}: {report.created} học viên mới, {report.updated} cập nhật, "
+        f"{report.unchanged} không đổi; sổ điểm nbgrader: {report.students_synced} học viên "
+        "được thêm hoặc cập nhật."
+    )
+
+
+@roster_app.command("list")
+def roster_list(
+    unit: Annotated[
+        str | None, typer.Option("--unit", "-u", help="Chỉ học viên của đơn vị này (tên hoặc mã).")
+    ] = None,
+    search: Annotated[
+        str | None,
+        typer.Option("--search", "-s", help="Tìm theo họ tên hoặc mã, không phân biệt dấu."),
+    ] = None,
+    private: Annotated[
+        bool,
+        typer.Option(
+            "--private",
+            help="Kèm số điện thoại, email và việc "
+            "đồng ý công khai (dữ liệu cá nhân: chỉ dùng nội bộ).",
+        ),
+    ] = False,
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+) -> None:
+    """Liệt kê học viên theo tên (tên, tên đệm, họ), theo thứ tự chữ cái tiếng Việt."""
+    from hoctap.roster import list_people
+
+    db = _database()
+    try:
+        records, columns = list_people(db, unit, search, private)
+        _export(records, columns, fmt, output, "Danh sách học viên")
+    except HoctapError as error:
+        fail(error)
+    finally:
+        db.close()
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

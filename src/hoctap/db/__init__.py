@@ -1,0 +1,121 @@
+"""The database: engine and sessions for HOCTAP_DB_URL, at the latest schema from first use."""
+
+from __future__ import annotations
+
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from hoctap.settings import Settings
+
+VERSION_TABLE = "hoctap_alembic_version"
+_MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
+    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def create_db_engine(url: str) -> Engine:
+    engine = create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def alembic_config(engine: Engine) -> object:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    config.set_main_option("version_table", VERSION_TABLE)
+    config.attributes["engine"] = engine
+    return config
+
+
+@contextmanager
+def _migration_lock(engine: Engine, home: Path) -> Iterator[None]:
+    """Serialise first-use migrations of several processes (a server and a command at once)."""
+    home.mkdir(parents=True, exist_ok=True)
+    with open(home / ".migrate.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if engine.dialect.name == "postgresql":
+                with engine.connect() as conn:
+                    conn.execute(text("SELECT pg_advisory_lock(80400)"))
+                    try:
+                        yield
+                    finally:
+                        conn.execute(text("SELECT pg_advisory_unlock(80400)"))
+            else:
+                yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def migrate(engine: Engine, home: Path) -> None:
+    """Bring the schema to the latest revision (a no-op when it is already there)."""
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    config = alembic_config(engine)
+    head = ScriptDirectory.from_config(config).get_current_head()  # type: ignore[arg-type]
+    with engine.connect() as conn:
+        current = MigrationContext.configure(
+            conn, opts={"version_table": VERSION_TABLE}
+        ).get_current_revision()
+    if current == head:
+        return
+    with _migration_lock(engine, home):
+        command.upgrade(config, "head")  # type: ignore[arg-type]
+
+
+@dataclass
+class Database:
+    """An open, migrated database and the settings it came from."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session that commits when the block ends normally and rolls back otherwise."""
+        with self.sessions.begin() as session:
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(settings: Settings | None = None) -> Database:
+    """Open HOCTAP_DB_URL, creating HOCTAP_HOME and migrating the schema if needed."""
+    settings = settings or Settings.from_env()
+    settings.home.mkdir(parents=True, exist_ok=True)
+    engine = create_db_engine(settings.db_url)
+    migrate(engine, settings.home)
+    db = Database(settings, engine, sessionmaker(engine, expire_on_commit=False))
+    _ensure_units(db)
+    return db
+
+
+def _ensure_units(db: Database) -> None:
+    """A new database starts with the province's units: rosters need them from the first import."""
+    from sqlalchemy import select
+
+    from hoctap.db.models import Unit
+    from hoctap.units import seed_units
+
+    with db.session() as session:
+        if session.scalar(select(Unit.id).limit(1)) is None:
+            seed_units(session)

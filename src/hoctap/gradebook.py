@@ -1,0 +1,100 @@
+"""nbgrader's gradebook, used through nbgrader's own API: trainees become its students."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hoctap.settings import Settings
+
+
+@dataclass(frozen=True)
+class StudentRecord:
+    """What nbgrader keeps about a student."""
+
+    id: str
+    first_name: str
+    """Middle and given name ("Văn An"): nbgrader shows "last, first"."""
+    last_name: str
+    """Family name ("Nguyễn")."""
+    email: str | None
+
+
+def _alembic_on_path() -> None:
+    # nbgrader runs the `alembic` command (found on PATH) when it creates a gradebook; it lives
+    # beside this interpreter, which is not on PATH when .venv/bin/hoctap is run directly.
+    bindir = str(Path(sys.executable).parent)
+    path = os.environ.get("PATH", "")
+    if bindir not in path.split(os.pathsep):
+        os.environ["PATH"] = os.pathsep.join(filter(None, (bindir, path)))
+
+
+def prepare(settings: Settings) -> None:
+    """Make the gradebook creatable: alembic on PATH, its own PostgreSQL schema if it has one."""
+    _alembic_on_path()
+    schema = settings.gradebook_schema
+    if schema is None:
+        settings.course_dir.mkdir(parents=True, exist_ok=True)
+        return
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(settings.gradebook_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+    finally:
+        engine.dispose()
+
+
+def _nbgrader_api() -> Any:
+    from hoctap.imports import defer_iri_grammar
+
+    defer_iri_grammar()
+    import nbgrader.api
+
+    return nbgrader.api
+
+
+def sync_students(settings: Settings, students: Iterable[StudentRecord]) -> int:
+    """Create or update these students in one transaction; returns how many changed."""
+    api = _nbgrader_api()
+    Gradebook, Student = api.Gradebook, api.Student  # noqa: N806
+    prepare(settings)
+    changed = 0
+    with Gradebook(settings.gradebook_url) as gradebook:
+        existing = {s.id: s for s in gradebook.db.query(Student)}
+        for record in students:
+            student = existing.get(record.id)
+            if student is None:
+                gradebook.db.add(
+                    Student(
+                        id=record.id,
+                        first_name=record.first_name,
+                        last_name=record.last_name,
+                        email=record.email,
+                    )
+                )
+                changed += 1
+                continue
+            wanted = (record.first_name, record.last_name, record.email)
+            if (student.first_name, student.last_name, student.email) != wanted:
+                student.first_name, student.last_name, student.email = wanted
+                changed += 1
+        gradebook.db.commit()
+    return changed
+
+
+def students(settings: Settings) -> dict[str, StudentRecord]:
+    """Every student in the gradebook."""
+    api = _nbgrader_api()
+    Gradebook, Student = api.Gradebook, api.Student  # noqa: N806
+    prepare(settings)
+    with Gradebook(settings.gradebook_url) as gradebook:
+        return {
+            s.id: StudentRecord(s.id, s.first_name, s.last_name, s.email)
+            for s in gradebook.db.query(Student)
+        }

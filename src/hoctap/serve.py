@@ -1,0 +1,304 @@
+"""Run the single-machine platform: JupyterLab (Vietnamese UI, nbgrader on) and Voilà, on 127.0.0.1.
+
+Both run as child processes in their own process groups, so Ctrl-C reaches only this supervisor,
+which then stops both in order and waits for them. Their logs go to HOCTAP_HOME/logs.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import IO
+
+from hoctap.course import ensure_course_dir
+from hoctap.errors import HoctapError
+from hoctap.settings import Settings, project_root
+
+HOST = "127.0.0.1"
+DEFAULT_LAB_PORT = 8888
+DEFAULT_VOILA_PORT = 8866
+STOP_TIMEOUT = 15.0
+VOILA_CULL_IDLE_SECONDS = 900
+
+
+@dataclass
+class Service:
+    """One child server: how to start it and where it answers when it is ready."""
+
+    name: str
+    argv: list[str]
+    cwd: Path
+    ready_url: str
+    show_url: str
+    log_path: Path
+    process: subprocess.Popen[bytes] | None = None
+    log: IO[bytes] | None = field(default=None, repr=False)
+
+    def start(self, env: dict[str, str]) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self.log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            self.argv,
+            cwd=self.cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # Ctrl-C in the terminal must not reach it directly
+        )
+
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGTERM)
+                self.process.wait(timeout=STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+            except ProcessLookupError:
+                pass
+        if self.log is not None:
+            self.log.close()
+
+    def log_tail(self, lines: int = 15) -> str:
+        try:
+            text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+        return "\n".join(text.splitlines()[-lines:])
+
+
+def apps_dir() -> Path:
+    """The Voilà notebooks: voila_apps/ of the checkout, or the copy inside the package."""
+    root = project_root()
+    if root is not None and (root / "voila_apps").is_dir():
+        return root / "voila_apps"
+    return Path(str(resources.files("hoctap").joinpath("voila_apps")))
+
+
+def jupyter_config_dir() -> Path:
+    """hoctap's Jupyter defaults (Vietnamese UI) shipped inside the package."""
+    return Path(str(resources.files("hoctap").joinpath("jupyter_config")))
+
+
+def lab_token(settings: Settings) -> str:
+    """The JupyterLab log-in token of this data folder, created once and kept."""
+    path = settings.home / "lab-token"
+    if path.is_file():
+        token = path.read_text(encoding="utf-8").strip()
+        if token:
+            return token
+    token = secrets.token_urlsafe(18)
+    path.write_text(token + "\n", encoding="utf-8")
+    path.chmod(0o600)
+    return token
+
+
+def port_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((HOST, port))
+        except OSError:
+            return False
+    return True
+
+
+def child_env(settings: Settings) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        HOCTAP_HOME=str(settings.home),
+        HOCTAP_DB_URL=settings.db_url,
+        HOCTAP_GRADEBOOK_URL=settings.gradebook_url,
+    )
+    # Our labconfig (default locale vi_VN) comes before the user's own configuration.
+    paths = [
+        str(jupyter_config_dir()),
+        *filter(None, env.get("JUPYTER_CONFIG_PATH", "").split(":")),
+    ]
+    env["JUPYTER_CONFIG_PATH"] = ":".join(paths)
+    # nbgrader shells out to alembic: the interpreter's bin/ must be on PATH.
+    env["PATH"] = f"{Path(sys.executable).parent}:{env.get('PATH', '')}"
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    return env
+
+
+def lab_service(settings: Settings, port: int, token: str) -> Service:
+    course = ensure_course_dir(settings)
+    argv = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        f"--ServerApp.ip={HOST}",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--ServerApp.root_dir={course}",
+        f"--IdentityProvider.token={token}",
+    ]
+    base = f"http://{HOST}:{port}"
+    return Service(
+        "JupyterLab",
+        argv,
+        course,
+        f"{base}/api",
+        f"{base}/lab?token={token}",
+        settings.home / "logs" / "jupyterlab.log",
+    )
+
+
+def voila_service(settings: Settings, port: int) -> Service:
+    apps = apps_dir()
+    argv = [
+        sys.executable,
+        "-m",
+        "voila",
+        str(apps),
+        "--no-browser",
+        f"--Voila.ip={HOST}",
+        f"--Voila.port={port}",
+        "--Voila.port_retries=0",
+        "--VoilaConfiguration.show_tracebacks=False",
+        f"--MappingKernelManager.cull_idle_timeout={VOILA_CULL_IDLE_SECONDS}",
+        "--MappingKernelManager.cull_interval=60",
+    ]
+    base = f"http://{HOST}:{port}"
+    return Service(
+        "Voilà",
+        argv,
+        apps,
+        f"{base}/",
+        f"{base}/voila/render/overview.ipynb",
+        settings.home / "logs" / "voila.log",
+    )
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return bool(response.status < 500)
+    except urllib.error.HTTPError as exc:
+        return exc.code < 500
+    except OSError:
+        return False
+
+
+class _Stop(Exception):
+    pass
+
+
+def run(
+    settings: Settings,
+    services: Sequence[Service],
+    say: Callable[[str], None] = print,
+    ready_timeout: float = 180.0,
+    on_ready: Callable[[], None] | None = None,
+) -> int:
+    """Start the services, wait until each answers, then supervise until a signal or a crash."""
+
+    def stop_signal(signum: int, _frame: object) -> None:
+        raise _Stop(signum)
+
+    previous = {sig: signal.signal(sig, stop_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    env = child_env(settings)
+    status = 0
+    try:
+        for service in services:
+            service.start(env)
+        deadline = time.monotonic() + ready_timeout
+        pending = list(services)
+        while pending:
+            for service in list(pending):
+                if not service.running():
+                    raise HoctapError(
+                        f"{service.name} dừng ngay khi khởi động. Nhật ký ({service.log_path}):\n"
+                        + service.log_tail(),
+                        "Xem nhật ký ở trên; nếu cổng bận, chọn cổng khác.",
+                    )
+                if _answers(service.ready_url):
+                    pending.remove(service)
+            if time.monotonic() > deadline:
+                names = ", ".join(s.name for s in pending)
+                raise HoctapError(
+                    f"{names} không trả lời sau {ready_timeout:.0f} giây.",
+                    "Xem nhật ký trong thư mục logs của HOCTAP_HOME.",
+                )
+            time.sleep(0.3)
+        if on_ready is not None:
+            on_ready()
+        while True:
+            for service in services:
+                if not service.running():
+                    say(f"{service.name} đã dừng bất thường. Nhật ký: {service.log_path}")
+                    say(service.log_tail())
+                    raise _Stop(0)
+            time.sleep(0.5)
+    except _Stop as stop:
+        status = 0 if stop.args and stop.args[0] in (signal.SIGINT, signal.SIGTERM) else 1
+    finally:
+        # Later services may depend on earlier ones: stop in reverse order.
+        for service in reversed(services):
+            service.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    say("Đã dừng " + " và ".join(s.name for s in services) + ".")
+    return status
+
+
+def serve(
+    settings: Settings,
+    lab_port: int = DEFAULT_LAB_PORT,
+    voila_port: int = DEFAULT_VOILA_PORT,
+    lab: bool = True,
+    voila: bool = True,
+    say: Callable[[str], None] = print,
+) -> int:
+    """Start JupyterLab and/or Voilà for this data folder; returns the exit status."""
+    if not (lab or voila):
+        raise HoctapError("Không có gì để chạy.", "Bỏ bớt một trong --no-lab, --no-voila.")
+    wanted = [(lab, lab_port, "--lab-port"), (voila, voila_port, "--voila-port")]
+    for enabled, port, option in wanted:
+        if enabled and not port_free(port):
+            raise HoctapError(
+                f"Cổng {port} trên {HOST} đang bận.",
+                f"Dừng chương trình đang dùng cổng đó, hoặc chọn cổng khác với {option}.",
+            )
+    if lab and voila and lab_port == voila_port:
+        raise HoctapError(
+            "JupyterLab và Voilà không dùng chung một cổng.",
+            "Chọn hai cổng khác nhau với --lab-port và --voila-port.",
+        )
+    token = lab_token(settings)
+    services: list[Service] = []
+    if lab:
+        services.append(lab_service(settings, lab_port, token))
+    if voila:
+        services.append(voila_service(settings, voila_port))
+
+    def ready() -> None:
+        say("")
+        say("hoctap đang chạy (chỉ trên máy này, 127.0.0.1):")
+        for service in services:
+            say(f"  {service.name:<11} {service.show_url}")
+        if lab:
+            say(f"  Đăng nhập JupyterLab: mở đường dẫn trên, hoặc nhập mã (token) {token}")
+        say(f"  Dữ liệu: {settings.home}")
+        say("Nhấn Ctrl-C để dừng.")
+
+    return run(settings, services, say=say, on_ready=ready)

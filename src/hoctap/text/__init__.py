@@ -1,0 +1,97 @@
+"""The one way in for text: every string from outside passes ``normalize`` before use or storage.
+
+``normalize`` repairs legacy encodings (TCVN3, VNI, UTF-8 read as Windows-1252), composes to NFC,
+puts tone marks in one canonical place and tidies spaces. ``person_name`` also title-cases.
+``fold`` gives the accent-, case- and đ-insensitive key that searches compare.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from hoctap.text import legacy, syllables
+from hoctap.text.legacy import Encoding
+
+__all__ = [
+    "Encoding",
+    "fold",
+    "format_int",
+    "normalize",
+    "person_name",
+    "split_name",
+    "title_case",
+]
+
+# Invisible or odd spaces that arrive from Word, Excel and web forms.
+_SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def _place_tones(text: str) -> str:
+    return _WORD.sub(lambda m: syllables.place_tone(m.group(0)), text)
+
+
+def normalize(value: object, prefer: Encoding = "unicode") -> str:
+    """Clean one value from outside: legacy encodings, NFC, tone placement, spacing.
+
+    ``prefer`` breaks ties when a short text reads equally well in two encodings; importers pass
+    the encoding most cells of the same file were detected in.
+    """
+    if value is None:
+        return ""
+    return _normalize(str(value), prefer)
+
+
+# Rosters repeat the same names, units and roles thousands of times: remember recent results.
+@lru_cache(maxsize=1 << 16)
+def _normalize(text: str, prefer: Encoding) -> str:
+    if not text.strip():
+        return ""
+    # Repair before tidying spaces: in UTF-8 mojibake a no-break space is half of "à" ("Ã\xa0").
+    text = legacy.repair(text, prefer)
+    text = _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    return _place_tones(text)
+
+
+def title_case(text: str) -> str:
+    """Capitalise each word (and each part of a hyphenated word), lower-case the rest."""
+
+    def cap(word: str) -> str:
+        return "-".join(part[:1].upper() + part[1:].lower() for part in word.split("-"))
+
+    return " ".join(cap(word) for word in text.split(" "))
+
+
+def person_name(value: object, prefer: Encoding = "unicode") -> str:
+    """A personal name as stored: normalised, title case ("NGUYỄN văn an" -> "Nguyễn Văn An")."""
+    return title_case(normalize(value, prefer))
+
+
+def split_name(full_name: str) -> tuple[str, str, str]:
+    """Family, middle and given name of a Vietnamese full name ("Nguyễn Thị Minh Khai")."""
+    words = full_name.split()
+    if not words:
+        return "", "", ""
+    if len(words) == 1:
+        return "", "", words[0]
+    return words[0], " ".join(words[1:-1]), words[-1]
+
+
+def fold(value: object) -> str:
+    """Search key: no diacritics, đ -> d, lower case, punctuation as spaces, spaces collapsed."""
+    return _fold(normalize(value))
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    bare = re.sub(r"[^\w]+|_", " ", bare.casefold())
+    return " ".join(bare.split())
+
+
+def format_int(number: int) -> str:
+    """An integer as Vietnamese writes it, with dots between thousands ("5.000")."""
+    return f"{number:,}".replace(",", ".")
