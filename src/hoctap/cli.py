@@ -68,12 +68,12 @@ def _err(text: str) -> None:
 def fail(error: HoctapError) -> NoReturn:
     """Print a user-facing error (and each bad row) in Vietnamese, then exit with status 1."""
     _err(f"Lỗi: {error.message}")
+    if error.hint:
+        _err(error.hint)
     if isinstance(error, ImportRejected):
         for p in error.problems:
             line = f"  Dòng {p.row}, cột '{p.column}': {p.message}"
             _err(line + (f" Gợi ý: {p.hint}" if p.hint else ""))
-    if error.hint:
-        _err(error.hint)
     raise typer.Exit(1)
 
 

@@ -152,6 +152,8 @@ def lab_service(settings: Settings, port: int, token: str) -> Service:
         f"--ServerApp.root_dir={course}",
         f"--IdentityProvider.token={token}",
     ]
+    if os.geteuid() == 0:
+        argv.append("--allow-root")  # CI and containers run as root; JupyterLab refuses otherwise
     base = f"http://{HOST}:{port}"
     return Service(
         "JupyterLab",

@@ -17,8 +17,11 @@ _STYLE = """
 .hoctap-overview { font-family: "Noto Sans", "Segoe UI", Arial, sans-serif; max-width: 60rem; }
 .hoctap-overview table { border-collapse: collapse; margin: 0.5rem 0 1.5rem; }
 .hoctap-overview th, .hoctap-overview td { border: 1px solid #c8d3e0; padding: 0.3rem 0.7rem; }
-.hoctap-overview th { background: #ddebf7; text-align: left; }
-.hoctap-overview td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.hoctap-overview th { background: #ddebf7; }
+.hoctap-overview th, .hoctap-overview td { text-align: left; }
+.hoctap-overview th.num, .hoctap-overview td.num {
+  text-align: right; font-variant-numeric: tabular-nums;
+}
 .hoctap-overview .bar { background: #2e75b6; height: 0.8rem; display: inline-block; }
 .hoctap-overview .note { color: #555; font-size: 0.9rem; }
 </style>
@@ -71,12 +74,13 @@ def overview_html(db: Database) -> str:
 trên địa bàn tỉnh Cao Bằng.</p>
 {note}
 <h2>Đơn vị và học viên theo loại đơn vị</h2>
-<table><thead><tr><th>Loại đơn vị</th><th>Số đơn vị</th><th>Số học viên</th></tr></thead>
+<table><thead><tr><th>Loại đơn vị</th><th class='num'>Số đơn vị</th>
+<th class='num'>Số học viên</th></tr></thead>
 <tbody>{"".join(rows)}</tbody>
 <tfoot><tr><th>Tổng</th><th class='num'>{len(units)}</th>
 <th class='num'>{format_int(total_people)}</th></tr></tfoot></table>
 <h2>15 đơn vị có nhiều học viên nhất</h2>
-<table><thead><tr><th>Đơn vị</th><th>Số học viên</th><th></th></tr></thead>
+<table><thead><tr><th>Đơn vị</th><th class='num'>Số học viên</th><th></th></tr></thead>
 <tbody>{bars}</tbody></table>
 </div>"""
 

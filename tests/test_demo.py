@@ -1,0 +1,27 @@
+"""The demo: generated people in every kind of unit, labelled as demo; a rerun changes nothing."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from hoctap import gradebook
+from hoctap.db import Database
+from hoctap.db.models import Person, Unit
+from hoctap.demo import seed_demo
+
+from .test_roster import snapshot
+
+
+def test_demo_is_idempotent_and_labelled(db: Database) -> None:
+    first = seed_demo(db, people=300)
+    assert (first.people_created, first.people_total) == (300, 300)
+    before = snapshot(db), gradebook.students(db.settings)
+    second = seed_demo(db, people=300)
+    assert (second.units_added, second.people_created, second.people_updated) == (0, 0, 0)
+    assert second.people_unchanged == 300
+    assert (snapshot(db), gradebook.students(db.settings)) == before
+    with db.session() as session:
+        assert session.scalar(select(func.count()).where(Person.is_demo.is_(False))) == 0
+        kinds = set(session.scalars(select(Unit.kind).join(Person, Person.unit_id == Unit.id)))
+    assert {"xa_phuong", "so_nganh", "bao_chi", "doan_the", "co_quan_dang"} <= kinds
+    assert len(before[1]) == 300

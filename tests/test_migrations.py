@@ -1,0 +1,66 @@
+"""Migrations: models and Alembic history agree; an empty database is set up on first use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import func, inspect, select
+
+from hoctap import gradebook
+from hoctap.db import VERSION_TABLE, Database, open_database
+from hoctap.db.models import Base, Unit
+from hoctap.settings import Settings
+from hoctap.units import seed_catalogue
+
+from .conftest import PostgresServer
+
+
+def test_models_match_the_migrations(db: Database) -> None:
+    with db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE})
+        assert compare_metadata(context, Base.metadata) == []
+
+
+def test_opening_twice_does_not_migrate_again(db: Database) -> None:
+    again = open_database(db.settings)
+    with again.session() as session:
+        assert session.scalar(select(func.count()).select_from(Unit)) == len(seed_catalogue())
+    again.close()
+
+
+def test_fresh_sqlite_home_is_created_migrated_and_seeded(home: Path) -> None:
+    assert not home.exists()
+    db = open_database()
+    tables = set(inspect(db.engine).get_table_names())
+    db.close()
+    assert {"units", "unit_aliases", "people", VERSION_TABLE} <= tables
+    assert (home / "hoctap.db").is_file()
+
+
+@pytest.mark.slow
+def test_gradebook_is_created_by_nbgrader_on_sqlite(home: Path) -> None:
+    settings = Settings.from_env()
+    assert gradebook.students(settings) == {}
+    tables = set(inspect(open_database(settings).engine).get_table_names())
+    assert "student" not in tables  # nbgrader's tables live in their own file
+    assert (settings.course_dir / "gradebook.db").is_file()
+
+
+@pytest.mark.slow
+def test_empty_postgresql_gets_both_schemas(postgres_server: PostgresServer, home: Path) -> None:
+    url = postgres_server.create_database()
+    settings = Settings.from_env({"HOCTAP_HOME": str(home), "HOCTAP_DB_URL": url})
+    assert settings.gradebook_schema == "nbgrader"
+    db = open_database(settings)
+    gradebook.sync_students(
+        settings, [gradebook.StudentRecord("annv-01351", "Văn An", "Nguyễn", None)]
+    )
+    inspector = inspect(db.engine)
+    assert {"units", "people", VERSION_TABLE} <= set(inspector.get_table_names(schema="public"))
+    nbgrader_tables = set(inspector.get_table_names(schema="nbgrader"))
+    assert {"student", "assignment", "alembic_version"} <= nbgrader_tables
+    db.close()
+    assert gradebook.students(settings)["annv-01351"].last_name == "Nguyễn"
