@@ -21,11 +21,11 @@ import time
 import unicodedata
 from pathlib import Path
 
-from openpyxl import Workbook
-
 from hoctap.db import open_database
 from hoctap.demo import demo_rows
 from hoctap.gradebook import students
+from hoctap.io.writers import write_records
+from hoctap.roster import ROSTER_COLUMNS
 from hoctap.settings import Settings
 
 GOAL_SECONDS = 5.0
@@ -65,24 +65,12 @@ def messy_rows(units: list[object], count: int) -> list[list[object]]:
     return rows
 
 
+ROSTER_HEADER = [column.header for column in ROSTER_COLUMNS]
+
+
 def write_roster(path: Path, rows: list[list[object]]) -> None:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.append(
-        [
-            "Họ và tên",
-            "Đơn vị",
-            "Vai trò",
-            "Số điện thoại",
-            "Email",
-            "Mã học viên",
-            "Đồng ý công khai",
-        ]
-    )
-    for row in rows:
-        sheet.append(row)
-    workbook.save(path)
+    records = [dict(zip(ROSTER_HEADER, row, strict=True)) for row in rows]
+    write_records(records, ROSTER_HEADER, "xlsx", path, "Danh sách học viên")
 
 
 def timed(argv: list[str], env: dict[str, str]) -> float:

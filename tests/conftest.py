@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, text
 
 from hoctap import gradebook
 from hoctap.db import Database, open_database
+from hoctap.roster import ROSTER_COLUMNS
 from hoctap.settings import Settings
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -182,15 +183,7 @@ def db(settings: Settings) -> Iterator[Database]:
         database.close()
 
 
-ROSTER_HEADER = [
-    "Họ và tên",
-    "Đơn vị",
-    "Vai trò",
-    "Số điện thoại",
-    "Email",
-    "Mã học viên",
-    "Đồng ý công khai",
-]
+ROSTER_HEADER = [column.header for column in ROSTER_COLUMNS]
 
 
 def write_xlsx(

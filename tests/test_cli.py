@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,13 @@ from hoctap.cli import app
 from .conftest import write_xlsx
 
 runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def gradebook_copy(home: Path, sqlite_gradebook: Path) -> None:
+    """The commands run on the test's data folder, with a gradebook nbgrader made once."""
+    (home / "course").mkdir(parents=True)
+    shutil.copyfile(sqlite_gradebook, home / "course" / "gradebook.db")
 
 
 def all_commands() -> list[tuple[str, Any]]:
@@ -123,6 +131,7 @@ def test_serve_refuses_a_busy_port() -> None:
 
 
 def test_info_shows_the_data_folder(home: Path) -> None:
+    assert not (home / "hoctap.db").exists()
     result = runner.invoke(app, ["info"])
     assert result.exit_code == 0
     assert str(home) in result.output

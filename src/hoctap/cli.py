@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -12,6 +14,7 @@ from hoctap.errors import HoctapError, ImportRejected
 
 if TYPE_CHECKING:
     from hoctap.db import Database
+    from hoctap.settings import Settings
 
 app = typer.Typer(
     name="hoctap",
@@ -97,6 +100,24 @@ def _database() -> Database:
         raise
 
 
+@contextmanager
+def _opened() -> Iterator[Database]:
+    """The database for one command; a HoctapError inside becomes a message and exit status 1."""
+    db = _database()
+    try:
+        yield db
+    except HoctapError as error:
+        fail(error)
+    finally:
+        db.close()
+
+
+def _settings() -> Settings:
+    """The settings, once the database they name is created and migrated."""
+    with _opened() as db:
+        return db.settings
+
+
 def _export(
     records: list[dict[str, object]],
     columns: list[str],
@@ -118,13 +139,8 @@ def demo(
     """Tạo dữ liệu mẫu: các đơn vị và học viên giả lập. Chạy lại không thay đổi gì."""
     from hoctap.demo import seed_demo
 
-    db = _database()
-    try:
+    with _opened() as db:
         report = seed_demo(db, people)
-    except HoctapError as error:
-        fail(error)
-    finally:
-        db.close()
     typer.echo(
         f"Dữ liệu mẫu: {report.units_total} đơn vị ({report.units_added} mới); học viên mẫu "
         f"(người giả lập): {report.people_created} mới, {report.people_updated} cập nhật, "
@@ -142,11 +158,10 @@ def serve(
     """Chạy JupyterLab (tiếng Việt, có nbgrader) và Voilà trên 127.0.0.1. Ctrl-C để dừng."""
     from hoctap import serve as serving
 
-    db = _database()
-    db.close()
+    settings = _settings()
     try:
         status = serving.serve(
-            db.settings, lab_port, voila_port, lab=not no_lab, voila=not no_voila, say=typer.echo
+            settings, lab_port, voila_port, lab=not no_lab, voila=not no_voila, say=typer.echo
         )
     except HoctapError as error:
         fail(error)
@@ -158,9 +173,7 @@ def info() -> None:
     """Cho biết thư mục dữ liệu, cơ sở dữ liệu và sổ điểm đang dùng."""
     from sqlalchemy.engine import make_url
 
-    db = _database()
-    db.close()
-    settings = db.settings
+    settings = _settings()
     typer.echo(f"HOCTAP_HOME:          {settings.home}")
     typer.echo(f"HOCTAP_DB_URL:        {make_url(settings.db_url)!r}")
     typer.echo(f"HOCTAP_GRADEBOOK_URL: {make_url(settings.gradebook_url)!r}")
@@ -185,14 +198,9 @@ def units_list(
     """Liệt kê đơn vị theo loại, theo thứ tự chữ cái tiếng Việt."""
     from hoctap.units import UNIT_COLUMNS, list_units
 
-    db = _database()
-    try:
+    with _opened() as db:
         records = list_units(db, kind, search)
         _export(records, UNIT_COLUMNS, fmt, output, "Danh sách đơn vị")
-    except HoctapError as error:
-        fail(error)
-    finally:
-        db.close()
 
 
 @units_app.command("import")
@@ -209,13 +217,8 @@ def units_import(
     """Thêm đơn vị hoặc đổi tên đơn vị (theo mã) từ bảng tính. Có lỗi thì không nhập gì."""
     from hoctap.units import import_units
 
-    db = _database()
-    try:
+    with _opened() as db:
         report = import_units(db, file, sheet)
-    except HoctapError as error:
-        fail(error)
-    finally:
-        db.close()
     typer.echo(
         f"Đã nhập {file.name}: {report.created} đơn vị mới, {report.updated} đơn vị cập nhật "
         f"({report.renamed} đổi tên), {report.unchanged} không đổi."
@@ -237,13 +240,8 @@ def roster_import(
     """Nhập danh sách học viên. Có dòng lỗi thì không nhập gì và liệt kê từng lỗi theo số dòng."""
     from hoctap.roster import import_roster
 
-    db = _database()
-    try:
+    with _opened() as db:
         report = import_roster(db, file, sheet)
-    except HoctapError as error:
-        fail(error)
-    finally:
-        db.close()
     typer.echo(
         f"Đã nhập {file.name}: {report.created} học viên mới, {report.updated} cập nhật, "
         f"{report.unchanged} không đổi; sổ điểm nbgrader: {report.students_synced} học viên "
@@ -274,14 +272,9 @@ def roster_list(
     """Liệt kê học viên theo tên (tên, tên đệm, họ), theo thứ tự chữ cái tiếng Việt."""
     from hoctap.roster import list_people
 
-    db = _database()
-    try:
+    with _opened() as db:
         records, columns = list_people(db, unit, search, private)
         _export(records, columns, fmt, output, "Danh sách học viên")
-    except HoctapError as error:
-        fail(error)
-    finally:
-        db.close()
 
 
 def main() -> None:

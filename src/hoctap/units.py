@@ -309,11 +309,9 @@ class _UnitImport:
             self.problem(number, "kind", "Loại đơn vị", "Đơn vị mới cần loại đơn vị.", _KIND_HINT)
         return kind
 
-    def create(self, number: int, code: str, name: str, cells: dict[str, object]) -> None:
-        kind = self.kind(number, cells, required=True)
-        if kind is None:
-            return
-        clash = self.matcher.find(name)
+    def name_taken(self, number: int, name: str, code: str) -> bool:
+        """True (and a problem recorded) if another unit already goes by this name."""
+        clash = [u for u in self.matcher.find(name) if u.code != code]
         if clash:
             self.problem(
                 number,
@@ -322,6 +320,11 @@ class _UnitImport:
                 f"Tên '{name}' trùng với đơn vị {clash[0].code} ({clash[0].name}).",
                 "Hai đơn vị không được trùng tên; thêm tiền tố như 'Xã' hoặc 'Phường'.",
             )
+        return bool(clash)
+
+    def create(self, number: int, code: str, name: str, cells: dict[str, object]) -> None:
+        kind = self.kind(number, cells, required=True)
+        if kind is None or self.name_taken(number, name, code):
             return
         unit = Unit(code=code, name=name, kind=kind)
         self.session.add(unit)
@@ -334,15 +337,7 @@ class _UnitImport:
         created = self.outcome.get(number) == "created"
         changed = renamed = False
         if unit.name != name:
-            clash = [u for u in self.matcher.find(name) if u.code != unit.code]
-            if clash:
-                self.problem(
-                    number,
-                    "name",
-                    "Tên đơn vị",
-                    f"Tên '{name}' trùng với đơn vị {clash[0].code} ({clash[0].name}).",
-                    "Hai đơn vị không được trùng tên; thêm tiền tố như 'Xã' hoặc 'Phường'.",
-                )
+            if self.name_taken(number, name, unit.code):
                 return
             if all(a.name != unit.name for a in unit.aliases):
                 unit.aliases.append(UnitAlias(name=unit.name))
