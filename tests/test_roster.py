@@ -376,3 +376,15 @@ def test_list_by_unit_and_private_columns(db: Database, tmp_path: Path) -> None:
     assert "Số điện thoại" not in public_columns and all("Số điện thoại" not in r for r in public)
     with pytest.raises(HoctapError, match="Không tìm thấy đơn vị"):
         list_people(db, unit="Hưng Đạt")
+
+
+def test_code_that_contradicts_the_phone_is_refused(db: Database, tmp_path: Path) -> None:
+    import_roster(db, write_xlsx(tmp_path / "v1.xlsx", GOOD_ROWS))
+    before = state(db)
+    row = ["Nguyễn Văn An", "Xã Hưng Đạo", "", "0912 345 678", "", "annv-khac", ""]
+    with pytest.raises(ImportRejected) as rejected:
+        import_roster(db, write_xlsx(tmp_path / "v2.xlsx", [row]))
+    [problem] = rejected.value.problems
+    assert (problem.row, problem.column) == (2, "Mã học viên")
+    assert "annv-01351" in problem.message
+    assert state(db) == before

@@ -285,7 +285,21 @@ def _match_people(
                 )
             )
         elif found:
-            claim(row, next(iter(found.values())))
+            person = next(iter(found.values()))
+            if row.code is not None and row.code != person.code:
+                key = next(k for k, p in hits.items() if p is person)
+                plan.problems.append(
+                    RowProblem(
+                        row.row,
+                        header.get("code", "Mã học viên"),
+                        f"Mã học viên '{row.code}' khác mã của người có {_KEY_LABELS[key]} này "
+                        f"({person.code}, {person.full_name}).",
+                        "Mã học viên là tên đăng nhập và không đổi được; ghi đúng mã "
+                        f"{person.code}, hoặc sửa {_KEY_LABELS[key]}.",
+                    )
+                )
+            else:
+                claim(row, person)
         else:
             unresolved.append(row)
     for row in unresolved:
@@ -370,14 +384,17 @@ def import_rows(
     matcher = load_matcher(session)
     rows, problems = _parse_rows(table, matcher)
     problems += _duplicates_in_file(rows, table.headers)
+    refused = {p.row for p in problems}
     people = list(session.scalars(select(Person)))
-    plan = _match_people(rows, people, table.headers)
+    # Rows already refused are not matched too: one problem, one message.
+    plan = _match_people([r for r in rows if r.row not in refused], people, table.headers)
     problems += plan.problems
+    refused |= {p.row for p in plan.problems}
     # A changed phone or e-mail must not take one that belongs to someone this file leaves alone.
     owners = {("phone", p.phone): p for p in people if p.phone}
     owners.update({("email", p.email): p for p in people if p.email})
     updated_ids = {p.id for p in plan.matched.values()}
-    for row in rows:
+    for row in (r for r in rows if r.row not in refused):
         mine = plan.matched.get(row.row)
         for key in ("phone", "email"):
             owner = owners.get((key, getattr(row, key)))

@@ -201,10 +201,6 @@ def _answers(url: str) -> bool:
         return False
 
 
-class _Stop(Exception):
-    pass
-
-
 def run(
     settings: Settings,
     services: Sequence[Service],
@@ -212,20 +208,26 @@ def run(
     ready_timeout: float = 180.0,
     on_ready: Callable[[], None] | None = None,
 ) -> int:
-    """Start the services, wait until each answers, then supervise until a signal or a crash."""
+    """Start the services, wait until each answers, then supervise until a signal or a crash.
 
-    def stop_signal(signum: int, _frame: object) -> None:
-        raise _Stop(signum)
+    Signals only set a flag, which the loops check: raising from a handler could interrupt a
+    child's start half-way and leave it running unsupervised.
+    """
+    signals: list[int] = []
 
-    previous = {sig: signal.signal(sig, stop_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    def on_signal(signum: int, _frame: object) -> None:
+        signals.append(signum)
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     env = child_env(settings)
     status = 0
     try:
         for service in services:
-            service.start(env)
+            if not signals:
+                service.start(env)
         deadline = time.monotonic() + ready_timeout
         pending = list(services)
-        while pending:
+        while pending and not signals:
             for service in list(pending):
                 if not service.running():
                     raise HoctapError(
@@ -242,17 +244,17 @@ def run(
                     "Xem nhật ký trong thư mục logs của HOCTAP_HOME.",
                 )
             time.sleep(0.3)
-        if on_ready is not None:
+        if on_ready is not None and not signals:
             on_ready()
-        while True:
-            for service in services:
-                if not service.running():
+        while not signals:
+            crashed = [s for s in services if not s.running()]
+            if crashed:
+                for service in crashed:
                     say(f"{service.name} đã dừng bất thường. Nhật ký: {service.log_path}")
                     say(service.log_tail())
-                    raise _Stop(0)
+                status = 1
+                break
             time.sleep(0.5)
-    except _Stop as stop:
-        status = 0 if stop.args and stop.args[0] in (signal.SIGINT, signal.SIGTERM) else 1
     finally:
         # Later services may depend on earlier ones: stop in reverse order.
         for service in reversed(services):

@@ -62,7 +62,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> RawRows:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as exc:
         raise HoctapError(
-            f"Không đọc được tệp Excel {path.name}: tệp hỏng hoặc không phải .xlsx ({exc}).",
+            f"Không đọc được tệp Excel {path.name}: tệp hỏng hoặc không phải .xlsx.",
             "Mở tệp bằng Excel hoặc LibreOffice và lưu lại dạng .xlsx.",
         ) from exc
     try:
@@ -83,16 +83,13 @@ def _read_xlsx(path: Path, sheet: str | None) -> RawRows:
 
 
 def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "utf-16"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeError:
-            continue
-        if encoding == "utf-16" and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            continue
-        return text
-    # An 8-bit file: TCVN3 and VNI text reads as Windows-1252; cells are repaired one by one.
-    return data.decode("cp1252", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")  # Excel's "Unicode text" export
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # An 8-bit file: TCVN3 and VNI text reads as Windows-1252; cells are repaired one by one.
+        return data.decode("cp1252", errors="replace")
 
 
 def _read_csv(path: Path, sheet: str | None) -> RawRows:

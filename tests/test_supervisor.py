@@ -1,0 +1,50 @@
+"""The serve supervisor on real child processes: a failed start and a crash are reported."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from hoctap.errors import HoctapError
+from hoctap.serve import Service, run
+from hoctap.settings import Settings
+
+from .conftest import free_port
+
+
+def service(tmp_path: Path, name: str, code: str, port: int) -> Service:
+    url = f"http://127.0.0.1:{port}/"
+    argv = [sys.executable, "-c", code]
+    return Service(name, argv, tmp_path, url, url, tmp_path / f"{name}.log")
+
+
+def test_a_child_that_dies_at_start_is_reported(tmp_path: Path) -> None:
+    code = "import sys; print('cổng đã bị dùng'); sys.exit(3)"
+    broken = service(tmp_path, "Hỏng", code, free_port())
+    with pytest.raises(HoctapError) as error:
+        run(Settings.from_env(), [broken], say=lambda _: None, ready_timeout=30)
+    assert "Hỏng dừng ngay khi khởi động" in error.value.message
+    assert "cổng đã bị dùng" in error.value.message
+
+
+def test_a_crash_after_start_stops_the_others_and_fails(tmp_path: Path) -> None:
+    port_a, port_b = free_port(), free_port()
+    serve_code = (
+        "import http.server as h; "
+        "h.HTTPServer(('127.0.0.1', {}), h.SimpleHTTPRequestHandler).serve_forever()"
+    )
+    steady = service(tmp_path, "Bền", serve_code.format(port_a), port_a)
+    fragile = service(tmp_path, "Yếu", serve_code.format(port_b), port_b)
+    said: list[str] = []
+
+    def crash() -> None:
+        assert fragile.process is not None
+        fragile.process.kill()
+
+    status = run(Settings.from_env(), [steady, fragile], say=said.append, on_ready=crash)
+    assert status == 1
+    assert any("Yếu đã dừng bất thường" in line for line in said)
+    assert said[-1] == "Đã dừng Bền và Yếu."
+    assert steady.process is not None and steady.process.poll() is not None
