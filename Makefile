@@ -8,11 +8,11 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 .PHONY: run install test test-fast lint bench clean
 
 $(BIN)/python:
+	scripts/sysdeps.sh build
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	scripts/sysdeps.sh build
 	$(PIP) install --quiet -e .
 	touch $@
 

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Install the Debian packages hoctap needs, if missing. Usage: scripts/sysdeps.sh build|test
-#   build: what `pip install` needs to compile PyICU (ICU headers, pkg-config).
+#   build: what creating .venv and compiling PyICU need (venv, a C++ compiler, Python and ICU
+#          headers, pkg-config): PyICU has no binary wheel on PyPI.
 #   test:  what the slow tests run for real: PostgreSQL, Chromium, a font with Vietnamese letters.
 set -euo pipefail
 case "${1:-build}" in
-  build) packages=(libicu-dev pkg-config) ;;
-  test) packages=(libicu-dev pkg-config postgresql chromium fonts-noto-core) ;;
+  build) packages=(python3-venv python3-dev g++ libicu-dev pkg-config) ;;
+  test) packages=(python3-venv python3-dev g++ libicu-dev pkg-config postgresql chromium
+                  fonts-noto-core) ;;
   *) echo "usage: $0 build|test" >&2; exit 2 ;;
 esac
 missing=()

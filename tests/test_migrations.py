@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -64,3 +67,24 @@ def test_empty_postgresql_gets_both_schemas(postgres_server: PostgresServer, hom
     assert {"student", "assignment", "alembic_version"} <= nbgrader_tables
     db.close()
     assert gradebook.students(settings)["annv-01351"].last_name == "Nguyễn"
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
+def test_processes_starting_together_on_a_new_database(
+    home: Path, request: pytest.FixtureRequest, backend: str
+) -> None:
+    env = dict(os.environ, HOCTAP_HOME=str(home))
+    if backend == "postgresql":
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        env["HOCTAP_DB_URL"] = server.create_database()
+    code = "from hoctap.db import open_database; open_database().close()"
+    starts = [
+        subprocess.Popen([sys.executable, "-c", code], env=env, stderr=subprocess.PIPE, text=True)
+        for _ in range(4)
+    ]
+    errors = [p.communicate()[1] for p in starts]
+    assert [p.returncode for p in starts] == [0, 0, 0, 0], errors
+    db = open_database(Settings.from_env(env))
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Unit)) == len(seed_catalogue())
+    db.close()

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from hoctap import gradebook
 from hoctap.db import Database
 from hoctap.db.models import Person
+from hoctap.demo import seed_demo
 from hoctap.errors import HoctapError, ImportRejected
 from hoctap.roster import import_roster, list_people
 
@@ -387,4 +388,129 @@ def test_code_that_contradicts_the_phone_is_refused(db: Database, tmp_path: Path
     [problem] = rejected.value.problems
     assert (problem.row, problem.column) == (2, "Mã học viên")
     assert "annv-01351" in problem.message
+    assert state(db) == before
+
+
+def test_names_that_differ_only_in_accents_are_different_people(
+    db: Database, tmp_path: Path
+) -> None:
+    # Search ignores accents; identity does not: Hà and Hạ, Thu and Thư are different names.
+    first = [
+        ["Lê Thị Hà", "Xã Lý Bôn", "", "", "", "", ""],
+        ["Nông Thị Thu", "Xã Lý Bôn", "", "", "", "", ""],
+    ]
+    import_roster(db, write_xlsx(tmp_path / "v1.xlsx", first))
+    second = [
+        ["Lê Thị Hạ", "Xã Lý Bôn", "", "", "", "", ""],
+        ["Nông Thị Thư", "Xã Lý Bôn", "", "", "", "", ""],
+    ]
+    assert import_roster(db, write_xlsx(tmp_path / "v2.xlsx", second)).created == 2
+    assert sorted(by_name(db)) == ["Lê Thị Hà", "Lê Thị Hạ", "Nông Thị Thu", "Nông Thị Thư"]
+    records, _ = list_people(db, query="le thi ha")
+    assert len(records) == 2  # ... while a search finds both
+
+
+def test_vni_csv_ambiguous_cells_follow_the_file(db: Database, tmp_path: Path) -> None:
+    header = ["Hoï vaø teân", "Ñôn vò", "Soá ñieän thoaïi"]
+    rows = [
+        ["Nguyeãn Vaên An", "Xaõ Höng Ñaïo", "0912345670"],
+        ["Ma Thò Lan", "Höng Ñaïo", "0912345671"],  # valid as Unicode too, but this is VNI
+        ["Hoà Thò Mai", "Xaõ Lyù Boân", "0912345672"],
+    ]
+    path = write_csv(tmp_path / "vni.csv", rows, header=header, encoding="cp1252")
+    assert import_roster(db, path).created == 3
+    assert sorted(by_name(db)) == ["Hồ Thị Mai", "Ma Thị Lan", "Nguyễn Văn An"]
+
+
+def test_unicode_file_keeps_ambiguous_cells(db: Database, tmp_path: Path) -> None:
+    rows = [
+        ["Nguyễn Văn An", "Xã Hưng Đạo", "Phóng viên", "0912345670", "", "", ""],
+        ["Ma Thò Lan", "Xã Hưng Đạo", "Tuyeân truyeàn vieân", "0912345671", "", "", ""],
+        ["Lục Thị Hoà", "Xã Hưng Đạo", "Phóng viên", "0912345672", "", "", ""],
+    ]
+    import_roster(db, write_xlsx(tmp_path / "mixed.xlsx", rows))
+    people = by_name(db)
+    assert sorted(people) == ["Lục Thị Hòa", "Ma Thò Lan", "Nguyễn Văn An"]
+    assert people["Ma Thò Lan"][0].role == "Tuyên truyền viên"  # the one VNI cell is repaired
+    assert people["Lục Thị Hòa"][0].role == "Phóng viên"
+
+
+def to_cp1258(text: str) -> bytes:
+    """Text as Excel on a Vietnamese Windows saves it: base letters, then separate tone marks."""
+    tones = set("\u0300\u0301\u0303\u0309\u0323")
+    out = []
+    for ch in text:
+        parts = unicodedata.normalize("NFD", ch)
+        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
+        out.append(base + "".join(c for c in parts if c in tones))
+    return "".join(out).encode("cp1258")
+
+
+def test_windows_1258_csv(db: Database, tmp_path: Path) -> None:
+    text = "Họ và tên,Đơn vị,Số điện thoại\r\nNguyễn Văn Thắng,Xã Hưng Đạo,0912345670\r\n"
+    text += "Đàm Thị Thuỷ,Xã Đàm Thủy,0912345671\r\n"
+    path = tmp_path / "cp1258.csv"
+    path.write_bytes(to_cp1258(text))
+    assert import_roster(db, path).created == 2
+    assert sorted(by_name(db)) == ["Nguyễn Văn Thắng", "Đàm Thị Thủy"]
+
+
+def test_two_people_can_swap_phones_in_one_file(db: Database, tmp_path: Path) -> None:
+    rows = [["Bế Văn Cường", "Xã Lý Bôn", "", "0911000001", "", "cuongbv", ""],
+            ["Bế Văn Dũng", "Xã Lý Bôn", "", "0911000002", "", "dungbv", ""]]  # fmt: skip
+    import_roster(db, write_xlsx(tmp_path / "v1.xlsx", rows))
+    rows[0][3], rows[1][3] = rows[1][3], rows[0][3]
+    assert import_roster(db, write_xlsx(tmp_path / "v2.xlsx", rows)).updated == 2
+    phones = {p.code: p.phone for group in by_name(db).values() for p in group}
+    assert phones == {"cuongbv": "0911000002", "dungbv": "0911000001"}
+
+
+def test_real_trainees_never_merge_with_demo_people(db: Database, tmp_path: Path) -> None:
+    seed_demo(db, people=50)
+    with db.session() as session:
+        demo = session.scalars(select(Person).options(selectinload(Person.unit))).first()
+        assert demo is not None
+        name, unit, phone, code = demo.full_name, demo.unit.name, demo.phone, demo.code
+    # A real person whose number the generator happened to produce, with the same name too.
+    report = import_roster(
+        db, write_xlsx(tmp_path / "that.xlsx", [[name, unit, "", phone, "", "", ""]])
+    )
+    assert (report.created, report.updated) == (1, 0)
+    with db.session() as session:
+        real = session.scalar(select(Person).where(Person.phone == phone))
+        generated = session.scalar(select(Person).where(Person.code == code))
+        assert real is not None and not real.is_demo and real.code != code
+        assert generated is not None and generated.is_demo and generated.phone is None
+    # The demo seeded again leaves the real person alone.
+    seed_demo(db, people=50)
+    with db.session() as session:
+        again = session.scalar(select(Person).where(Person.phone == phone))
+        assert again is not None and again.code == real.code and not again.is_demo
+
+
+def test_gradebook_catches_up_on_the_next_import(db: Database, tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "hv.xlsx", GOOD_ROWS)
+    import_roster(db, path)
+    from nbgrader.api import Gradebook
+
+    with Gradebook(db.settings.gradebook_url) as book:
+        for student in list(book.students):
+            book.remove_student(student.id)
+    assert gradebook.students(db.settings) == {}
+    report = import_roster(db, path)
+    assert (report.updated, report.students_synced) == (0, 5)
+    assert len(gradebook.students(db.settings)) == 5
+
+
+def test_taking_a_phone_its_owner_keeps_is_refused_cleanly(db: Database, tmp_path: Path) -> None:
+    rows = [["Bế Văn Cường", "Xã Lý Bôn", "", "0911000001", "", "cuongbv", ""],
+            ["Bế Văn Dũng", "Xã Lý Bôn", "", "0911000002", "", "dungbv", ""]]  # fmt: skip
+    import_roster(db, write_xlsx(tmp_path / "v1.xlsx", rows))
+    before = state(db)
+    # Cường takes Dũng's number; Dũng's row leaves the phone empty, which keeps it: only the
+    # database's unique constraint sees the clash, and the import is still refused cleanly.
+    rows[0][3], rows[1][3] = rows[1][3], ""
+    with pytest.raises(HoctapError) as error:
+        import_roster(db, write_xlsx(tmp_path / "v2.xlsx", rows))
+    assert "Chưa có gì được ghi" in error.value.message
     assert state(db) == before

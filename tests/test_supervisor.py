@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
 from pathlib import Path
 
@@ -48,3 +50,20 @@ def test_a_crash_after_start_stops_the_others_and_fails(tmp_path: Path) -> None:
     assert any("Yếu đã dừng bất thường" in line for line in said)
     assert said[-1] == "Đã dừng Bền và Yếu."
     assert steady.process is not None and steady.process.poll() is not None
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_ctrl_c_kill_or_closed_terminal_stops_the_children(tmp_path: Path, sig: int) -> None:
+    port = free_port()
+    code = (
+        "import http.server as h; "
+        f"h.HTTPServer(('127.0.0.1', {port}), h.SimpleHTTPRequestHandler).serve_forever()"
+    )
+    child = service(tmp_path, "Con", code, port)
+    said: list[str] = []
+    status = run(
+        Settings.from_env(), [child], say=said.append, on_ready=lambda: os.kill(os.getpid(), sig)
+    )
+    assert status == 0
+    assert said[-1] == "Đã dừng Con."
+    assert child.process is not None and child.process.poll() is not None

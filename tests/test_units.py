@@ -16,8 +16,8 @@ from hoctap.units import (
     import_units,
     list_units,
     load_matcher,
-    name_keys,
     seed_catalogue,
+    unit_key,
 )
 
 from .conftest import write_xlsx
@@ -62,8 +62,8 @@ def test_every_seeded_unit_has_keys_no_other_unit_shares() -> None:
     owners: dict[str, str] = {}
     for unit in seed_catalogue():
         for name in (unit.name, *unit.aliases):
-            for key in name_keys(name):
-                assert owners.setdefault(key, unit.code) == unit.code, (key, unit.code)
+            key = unit_key(name)
+            assert owners.setdefault(key, unit.code) == unit.code, (key, unit.code)
 
 
 @pytest.mark.parametrize(
@@ -90,12 +90,34 @@ def test_every_seeded_unit_has_keys_no_other_unit_shares() -> None:
         ("Văn phòng Ủy ban nhân dân tỉnh", "T-VPUBND"),
         ("Hội Khuyến học tỉnh Cao Bằng", "T-HKH"),
         ("X· H­ng §¹o", "01351"),  # TCVN3
+        ("Xã Ðàm Thủy", "01501"),  # Icelandic Eth typed for Đ
+        ("1351", "01351"),  # Excel dropped the leading zero
+        ("Thị trấn Hưng Đạo", "01351"),
+        ("Sở Giáo dục - Đào tạo", "T-SGDDT"),
+        ("Sở VH-TT&DL", "T-SVHTTDL"),
+        ("VP UBND tỉnh", "T-VPUBND"),
+        ("Hội Phụ nữ tỉnh", "T-HLHPN"),
+        ("UBMTTQ tỉnh", "T-MTTQ"),
+        ("Tỉnh Đoàn Cao Bằng", "T-TDOAN"),
+        ("Tỉnh Cao Bằng", "04"),
+        ("UBND tỉnh Cao Bằng", "04"),
     ],
 )
 def test_unit_names_match_tolerantly(db: Database, text: str, code: str) -> None:
     with db.session() as session:
         found = load_matcher(session).find(text)
     assert [u.code for u in found] == [code]
+
+
+@pytest.mark.parametrize(
+    "text",
+    # A commune has its own Hội Khuyến học, Đoàn Thanh niên, ...: a bare name is not guessed to
+    # be the provincial body.
+    ["Hội Khuyến học", "Đoàn Thanh niên", "Thanh tra", "Liên đoàn Lao động", "Báo", "xã", ""],
+)
+def test_bare_or_generic_names_do_not_match(db: Database, text: str) -> None:
+    with db.session() as session:
+        assert load_matcher(session).find(text) == []
 
 
 def test_unknown_unit_gets_suggestions(db: Database) -> None:

@@ -12,7 +12,7 @@ from hoctap.db import Database
 from hoctap.db.models import Person, Unit
 from hoctap.io.readers import Table
 from hoctap.roster import ROSTER_COLUMNS, import_rows
-from hoctap.units import seed_units
+from hoctap.units import seed_catalogue, seed_units
 
 DEMO_SEED = 2021_2030
 DEFAULT_PEOPLE = 5000
@@ -102,17 +102,32 @@ class DemoReport:
     people_total: int
 
 
+def _allocate(weights: list[float], total: int) -> list[int]:
+    """Split ``total`` in proportion to the weights, exactly (largest remainder)."""
+    shares = [total * w / sum(weights) for w in weights]
+    counts = [int(share) for share in shares]
+    by_remainder = sorted(range(len(shares)), key=lambda i: counts[i] - shares[i])
+    for i in by_remainder[: total - sum(counts)]:
+        counts[i] += 1
+    return counts
+
+
 def demo_rows(units: list[Unit], total: int, seed: int = DEMO_SEED) -> list[dict[str, object]]:
-    """Deterministic generated people spread over the units (more in communes, some units small)."""
-    rng = random.Random(seed)
-    targets = [u for u in units if u.kind != "tinh"]
-    weights = [rng.uniform(0.3, 1.7) * (1.3 if u.kind == "xa_phuong" else 1.0) for u in targets]
-    scale = total / sum(weights)
-    counts = [max(1, round(w * scale)) for w in weights]
-    counts[-1] += total - sum(counts)  # make the total exact
+    """Deterministic generated people spread over the units (more in communes).
+
+    Each unit draws from its own random stream, seeded by its code, so a unit added or renamed
+    later does not change the people generated for the others.
+    """
+    targets = sorted((u for u in units if u.kind != "tinh"), key=lambda u: u.code)
+    weights = [
+        random.Random(f"{seed}:{u.code}:size").uniform(0.3, 1.7)
+        * (1.3 if u.kind == "xa_phuong" else 1.0)
+        for u in targets
+    ]
     rows: list[dict[str, object]] = []
     phones: set[str] = set()
-    for unit, count in zip(targets, counts, strict=True):
+    for unit, count in zip(targets, _allocate(weights, total), strict=True):
+        rng = random.Random(f"{seed}:{unit.code}:people")
         roles = _ROLES.get(unit.kind, _OTHER_ROLES)
         for _ in range(count):
             female = rng.random() < 0.55
@@ -139,9 +154,13 @@ def seed_demo(db: Database, people: int = DEFAULT_PEOPLE) -> DemoReport:
     """Seed the units and ``people`` generated trainees; running it again changes nothing."""
     with db.session() as session:
         units_added = seed_units(session)
-        units = list(
-            session.scalars(select(Unit).options(selectinload(Unit.aliases)).order_by(Unit.code))
-        )
+        # Only the standard units: units a province adds do not reshape the demo.
+        standard = {seed.code for seed in seed_catalogue()}
+        units = [
+            u
+            for u in session.scalars(select(Unit).options(selectinload(Unit.aliases)))
+            if u.code in standard
+        ]
         table = Table(
             source="dữ liệu mẫu",
             headers={c.key: c.header for c in ROSTER_COLUMNS},

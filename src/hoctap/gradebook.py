@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from hoctap.errors import HoctapError
 from hoctap.settings import Settings
 
 
@@ -59,32 +61,47 @@ def _nbgrader_api() -> Any:
     return nbgrader.api
 
 
+def _shown(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def sync_students(settings: Settings, students: Iterable[StudentRecord]) -> int:
     """Create or update these students in one transaction; returns how many changed."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     api = _nbgrader_api()
     Gradebook, Student = api.Gradebook, api.Student  # noqa: N806
-    prepare(settings)
-    changed = 0
-    with Gradebook(settings.gradebook_url) as gradebook:
-        existing = {s.id: s for s in gradebook.db.query(Student)}
-        for record in students:
-            student = existing.get(record.id)
-            if student is None:
-                gradebook.db.add(
-                    Student(
-                        id=record.id,
-                        first_name=record.first_name,
-                        last_name=record.last_name,
-                        email=record.email,
+    try:
+        prepare(settings)
+        changed = 0
+        with Gradebook(settings.gradebook_url) as gradebook:
+            existing = {s.id: s for s in gradebook.db.query(Student)}
+            for record in students:
+                student = existing.get(record.id)
+                if student is None:
+                    gradebook.db.add(
+                        Student(
+                            id=record.id,
+                            first_name=record.first_name,
+                            last_name=record.last_name,
+                            email=record.email,
+                        )
                     )
-                )
-                changed += 1
-                continue
-            wanted = (record.first_name, record.last_name, record.email)
-            if (student.first_name, student.last_name, student.email) != wanted:
-                student.first_name, student.last_name, student.email = wanted
-                changed += 1
-        gradebook.db.commit()
+                    changed += 1
+                    continue
+                wanted = (record.first_name, record.last_name, record.email)
+                if (student.first_name, student.last_name, student.email) != wanted:
+                    student.first_name, student.last_name, student.email = wanted
+                    changed += 1
+            gradebook.db.commit()
+    except (SQLAlchemyError, OSError, subprocess.CalledProcessError) as exc:
+        raise HoctapError(
+            f"Không ghi được sổ điểm nbgrader ({_shown(settings.gradebook_url)}): {exc}",
+            "Kiểm tra HOCTAP_GRADEBOOK_URL và quyền ghi vào thư mục khoá học; chưa có gì được "
+            "ghi vào danh sách học viên.",
+        ) from exc
     return changed
 
 

@@ -91,8 +91,9 @@ class RosterRow:
     consent: bool | None
 
     @property
-    def name_key(self) -> tuple[str, int]:
-        return fold(self.full_name), self.unit.id
+    def identity(self) -> tuple[str, int]:
+        """Name and unit, for telling people apart: accents count (Hà is not Hạ)."""
+        return self.full_name.casefold(), self.unit.id
 
 
 @dataclass(frozen=True)
@@ -206,7 +207,7 @@ def _duplicates_in_file(rows: Sequence[RosterRow], header: dict[str, str]) -> li
     # Same name in the same unit is two people only if their phones or e-mails tell them apart.
     by_name: dict[tuple[str, int], list[RosterRow]] = {}
     for row in rows:
-        by_name.setdefault(row.name_key, []).append(row)
+        by_name.setdefault(row.identity, []).append(row)
     for group in by_name.values():
         for i, row in enumerate(group):
             for earlier in group[:i]:
@@ -250,7 +251,7 @@ def _match_people(
     }
     by_name: dict[tuple[str, int], list[Person]] = {}
     for person in people:
-        by_name.setdefault((person.search_key, person.unit_id), []).append(person)
+        by_name.setdefault((person.full_name.casefold(), person.unit_id), []).append(person)
     claimed: dict[int, int] = {}  # person id -> row number
 
     def claim(row: RosterRow, person: Person) -> None:
@@ -269,6 +270,10 @@ def _match_people(
 
     unresolved: list[RosterRow] = []
     for row in rows:
+        if row.code is not None and row.code in by["code"]:
+            # The code decides; a phone or e-mail it brings along is checked for its owner later.
+            claim(row, by["code"][row.code])
+            continue
         hits = {key: by[key].get(getattr(row, key)) for key in by if getattr(row, key)}
         found = {p.id: p for p in hits.values() if p is not None}
         if len(found) > 1:
@@ -305,7 +310,7 @@ def _match_people(
     for row in unresolved:
         candidates = [
             p
-            for p in by_name.get(row.name_key, [])
+            for p in by_name.get(row.identity, [])
             if p.id not in claimed and not _contradicts(row, p)
         ]
         if len(candidates) == 1:
@@ -341,6 +346,35 @@ def _new_code(row: RosterRow, taken: set[str]) -> str:
         code, n = f"{base}-{n}", n + 1
     taken.add(code)
     return code
+
+
+def _free_contacts(
+    session: Session,
+    rows: Sequence[RosterRow],
+    plan: _Plan,
+    other_kind: Sequence[Person],
+    is_demo: bool,
+) -> None:
+    """Release phones and e-mails that move in this import, before any is set again.
+
+    Two people may swap numbers in one file; and demo data yields to real data: a demo person
+    gives up a phone or e-mail a real trainee brings, and a demo row drops one a real person has.
+    Freeing first keeps the unique constraints true at every step of the flush.
+    """
+    held_by_other = {(k, getattr(p, k)): p for p in other_kind for k in ("phone", "email")}
+    for row in rows:
+        for key in ("phone", "email"):
+            value = getattr(row, key)
+            other = held_by_other.get((key, value)) if value else None
+            if other is not None:
+                if is_demo:
+                    setattr(row, key, None)
+                else:
+                    setattr(other, key, None)
+            person = plan.matched.get(row.row)
+            if person is not None and value and getattr(person, key) not in (None, value):
+                setattr(person, key, None)
+    session.flush()
 
 
 def _apply(row: RosterRow, person: Person) -> bool:
@@ -385,7 +419,10 @@ def import_rows(
     rows, problems = _parse_rows(table, matcher)
     problems += _duplicates_in_file(rows, table.headers)
     refused = {p.row for p in problems}
-    people = list(session.scalars(select(Person)))
+    everyone = list(session.scalars(select(Person)))
+    # Demo people and real people never match each other (a generated phone number may be a
+    # real trainee's): each import only sees its own kind.
+    people = [p for p in everyone if p.is_demo == is_demo]
     # Rows already refused are not matched too: one problem, one message.
     plan = _match_people([r for r in rows if r.row not in refused], people, table.headers)
     problems += plan.problems
@@ -411,9 +448,10 @@ def import_rows(
     if problems:
         raise ImportRejected(f"danh sách học viên {table.source}", problems)
 
-    taken = {p.code for p in people} | {r.code for r in rows if r.code}
+    _free_contacts(session, rows, plan, [p for p in everyone if p.is_demo != is_demo], is_demo)
+    taken = {p.code for p in everyone} | {r.code for r in rows if r.code}
     created = updated = unchanged = 0
-    touched: list[Person] = []
+    in_file: list[Person] = []
     for row in rows:
         person = plan.matched.get(row.row)
         if person is None:
@@ -428,12 +466,11 @@ def import_rows(
             _apply(row, person)
             session.add(person)
             created += 1
-            touched.append(person)
         elif _apply(row, person):
             updated += 1
-            touched.append(person)
         else:
             unchanged += 1
+        in_file.append(person)
     try:
         session.flush()
     except IntegrityError as exc:
@@ -442,7 +479,9 @@ def import_rows(
             "giữa các học viên sau khi cập nhật. Chưa có gì được ghi.",
             "Kiểm tra các dòng đổi số điện thoại hoặc email sang số, email của người khác.",
         ) from exc
-    synced = gradebook.sync_students(db.settings, [_student(p) for p in touched])
+    # Everyone in the file, not only the changed: a gradebook that missed an earlier import
+    # catches up (the sync only writes what differs).
+    synced = gradebook.sync_students(db.settings, [_student(p) for p in in_file])
     return RosterImportReport(created, updated, unchanged, synced)
 
 

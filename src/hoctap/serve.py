@@ -62,17 +62,19 @@ class Service:
         return self.process is not None and self.process.poll() is None
 
     def stop(self) -> None:
+        """SIGTERM to the whole process group (even if its leader is gone), SIGKILL if it hangs."""
         if self.process is None:
             return
-        if self.process.poll() is None:
+        for sig in (signal.SIGTERM, signal.SIGKILL):
             try:
-                os.killpg(self.process.pid, signal.SIGTERM)
-                self.process.wait(timeout=STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+                os.killpg(self.process.pid, sig)
             except ProcessLookupError:
-                pass
+                break  # nothing left in the group
+            try:
+                self.process.wait(timeout=STOP_TIMEOUT)
+                break
+            except subprocess.TimeoutExpired:
+                continue
         if self.log is not None:
             self.log.close()
 
@@ -218,7 +220,10 @@ def run(
     def on_signal(signum: int, _frame: object) -> None:
         signals.append(signum)
 
-    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    # SIGHUP: the terminal was closed. The children are in their own sessions and would not
+    # hear it, so the supervisor must stop them.
+    handled = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    previous = {sig: signal.signal(sig, on_signal) for sig in handled}
     env = child_env(settings)
     status = 0
     try:

@@ -34,10 +34,8 @@ KINDS: dict[str, str] = {
 }
 """Kind key -> Vietnamese label. Units are ranked within their kind."""
 
-# Words that may come before a unit's name ("UBND xã Hưng Đạo") or after it ("Sở Y tế tỉnh
-# Cao Bằng"), in folded form. "ủy ban nhân dân" is folded to "ubnd" first.
+# Words that may come before a unit's name ("UBND xã Hưng Đạo"), in folded form.
 _PREFIXES = ("ubnd", "xa", "phuong", "thi tran", "x", "p", "tt")
-_SUFFIXES = ("tinh cao bang", "cao bang", "tinh")
 
 
 def parse_kind(value: str) -> str | None:
@@ -46,51 +44,44 @@ def parse_kind(value: str) -> str | None:
     for key, label in KINDS.items():
         if folded in (key.replace("_", ""), fold(label).replace(" ", "")):
             return key
-    aliases = {
-        "xa": "xa_phuong",
-        "phuong": "xa_phuong",
-        "so": "so_nganh",
-        "nganh": "so_nganh",
-        "baochi": "bao_chi",
-        "dang": "co_quan_dang",
-        "doanthe": "doan_the",
-    }
+    aliases = {"xa": "xa_phuong", "phuong": "xa_phuong", "so": "so_nganh", "nganh": "so_nganh",
+               "baochi": "bao_chi", "dang": "co_quan_dang", "doanthe": "doan_the"}  # fmt: skip
     return aliases.get(folded)
 
 
-def _strip_words(key: str, words: Iterable[str], at_start: bool, keep: int) -> str:
-    for word in words:
-        if at_start and key.startswith(word + " "):
-            rest = key[len(word) + 1 :]
-        elif not at_start and key.endswith(" " + word):
-            rest = key[: -len(word) - 1]
+def unit_key(name: str) -> str:
+    """The key every usual spelling of one unit's name shares.
+
+    "UBND xã Hưng Đạo", "Xã Hưng Đạo", "hung dao" -> "hung dao"; "Sở Giáo dục và Đào tạo tỉnh
+    Cao Bằng", "Sở Giáo dục - Đào tạo" -> "so giao duc dao tao". A bare "Hội Khuyến học" does
+    not become "Hội Khuyến học tỉnh": a commune has its own, and guessing would file people
+    under the wrong unit.
+    """
+    words = f" {fold(name)} ".replace(" uy ban nhan dan ", " ubnd ").replace(" va ", " ").split()
+    while len(words) > 1:
+        if len(words) > 2 and " ".join(words[:2]) in _PREFIXES:
+            words = words[2:]
+        elif words[0] in _PREFIXES:
+            words = words[1:]
         else:
-            continue
-        if len(rest.split()) >= keep:
-            return rest
-    return key
-
-
-def name_keys(name: str) -> tuple[str, str]:
-    """The full key and the core key (prefixes and province suffix removed) of a unit name."""
-    full = f" {fold(name)} ".replace(" uy ban nhan dan ", " ubnd ").strip()
-    core = full
-    while True:
-        stripped = _strip_words(core, _PREFIXES, at_start=True, keep=1)
-        if stripped == core:
             break
-        core = stripped
-    # A suffix goes only if two words stay: "Báo Cao Bằng" keeps its name, "Sở Y tế tỉnh" does not.
-    core = _strip_words(core, _SUFFIXES, at_start=False, keep=2)
-    return full, core
+    if not words:
+        return ""
+    if words[-3:] == ["tinh", "cao", "bang"] and len(words) > 3:
+        words = words[:-2]  # "... tỉnh Cao Bằng" is "... tỉnh"
+    elif words[-2:] == ["cao", "bang"] and len(words) > 3:
+        words = words[:-2]  # "Tỉnh đoàn Cao Bằng"; but "Báo Cao Bằng" keeps its name
+    if words[0] == "so" and words[-1] == "tinh" and len(words) > 2:
+        words = words[:-1]  # every sở is provincial: "Sở Y tế tỉnh" is "Sở Y tế"
+    return " ".join(words)
 
 
 class UnitMatcher:
     """Finds a unit from a name as people write it: any case, with or without accents or prefix."""
 
     def __init__(self, units: Iterable[Unit]) -> None:
-        self._full: dict[str, set[int]] = {}
-        self._core: dict[str, set[int]] = {}
+        self._names: dict[str, set[int]] = {}
+        self._codes: dict[str, int] = {}
         self._units: dict[int, Unit] = {}
         for unit in units:
             self.add(unit, [unit.name, *(a.name for a in unit.aliases)])
@@ -98,24 +89,26 @@ class UnitMatcher:
     def add(self, unit: Unit, names: Iterable[str]) -> None:
         self._units[unit.id] = unit
         for name in names:
-            full, core = name_keys(name)
-            self._full.setdefault(full, set()).add(unit.id)
-            self._core.setdefault(core, set()).add(unit.id)
-        self._full.setdefault(fold(unit.code), set()).add(unit.id)
+            self._names.setdefault(unit_key(name), set()).add(unit.id)
+        code = fold(unit.code)
+        self._codes[code] = unit.id
+        if code.isdigit():
+            self._codes[code.lstrip("0")] = unit.id  # Excel drops a number's leading zeros
 
     def find(self, text: str) -> list[Unit]:
         """Every unit the text may name: one when it is clear, several when it is ambiguous."""
-        full, core = name_keys(text)
-        ids = self._full.get(full) or self._core.get(core) or self._core.get(full) or set()
+        code = self._codes.get(fold(text))
+        ids = {code} if code is not None else self._names.get(unit_key(text), set())
         return sorted((self._units[i] for i in ids), key=lambda u: u.code)
 
     def suggest(self, text: str, limit: int = 3) -> list[str]:
         """The names of the units closest to the text, for a "did you mean" hint."""
-        _, core = name_keys(text)
-        close = difflib.get_close_matches(core, list(self._core), n=limit * 2, cutoff=0.6)
+        close = difflib.get_close_matches(
+            unit_key(text), list(self._names), n=limit * 2, cutoff=0.6
+        )
         names: list[str] = []
         for key in close:
-            for unit_id in sorted(self._core[key]):
+            for unit_id in sorted(self._names[key]):
                 name = self._units[unit_id].name
                 if name not in names:
                     names.append(name)

@@ -62,22 +62,23 @@ def _migration_lock(engine: Engine, home: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def migrate(engine: Engine, home: Path) -> None:
-    """Bring the schema to the latest revision (a no-op when it is already there)."""
-    from alembic import command
+def _current_and_head(engine: Engine) -> tuple[str | None, str | None]:
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
-    config = alembic_config(engine)
-    head = ScriptDirectory.from_config(config).get_current_head()  # type: ignore[arg-type]
+    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()  # type: ignore[arg-type]
     with engine.connect() as conn:
-        current = MigrationContext.configure(
-            conn, opts={"version_table": VERSION_TABLE}
-        ).get_current_revision()
-    if current == head:
-        return
-    with _migration_lock(engine, home):
-        command.upgrade(config, "head")  # type: ignore[arg-type]
+        context = MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE})
+        return context.get_current_revision(), head
+
+
+def _has_units(engine: Engine) -> bool:
+    from sqlalchemy import select
+
+    from hoctap.db.models import Unit
+
+    with engine.connect() as conn:
+        return conn.execute(select(Unit.id).limit(1)).first() is not None
 
 
 @dataclass
@@ -99,23 +100,25 @@ class Database:
 
 
 def open_database(settings: Settings | None = None) -> Database:
-    """Open HOCTAP_DB_URL, creating HOCTAP_HOME and migrating the schema if needed."""
+    """Open HOCTAP_DB_URL; on first use create HOCTAP_HOME, migrate, and seed the province's units.
+
+    Set-up runs under a lock and is checked again inside it, so two processes starting on a
+    new data folder at once (a server and a command) do not both migrate or both seed.
+    """
+    from alembic import command
+
     settings = settings or Settings.from_env()
     settings.home.mkdir(parents=True, exist_ok=True)
     engine = create_db_engine(settings.db_url)
-    migrate(engine, settings.home)
     db = Database(settings, engine, sessionmaker(engine, expire_on_commit=False))
-    _ensure_units(db)
+    current, head = _current_and_head(engine)
+    if current == head and _has_units(engine):
+        return db
+    with _migration_lock(engine, settings.home):
+        command.upgrade(alembic_config(engine), "head")  # type: ignore[arg-type]
+        if not _has_units(engine):
+            from hoctap.units import seed_units
+
+            with db.session() as session:
+                seed_units(session)
     return db
-
-
-def _ensure_units(db: Database) -> None:
-    """A new database starts with the province's units: rosters need them from the first import."""
-    from sqlalchemy import select
-
-    from hoctap.db.models import Unit
-    from hoctap.units import seed_units
-
-    with db.session() as session:
-        if session.scalar(select(Unit.id).limit(1)) is None:
-            seed_units(session)

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from hoctap.errors import HoctapError
-from hoctap.text import Encoding, fold, legacy
+from hoctap.text import Encoding, fold, legacy, normalize
 
 RawRows = Iterator[tuple[int, list[object]]]
 # How many rows from the top may hold a title before the header row.
@@ -82,14 +83,26 @@ def _read_xlsx(path: Path, sheet: str | None) -> RawRows:
         workbook.close()
 
 
+def _valid_words(text: str) -> int:
+    lines = text.splitlines()[:500]
+    return sum(legacy.score(normalize(cell)) for line in lines for cell in line.split(","))
+
+
 def _decode(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")  # Excel's "Unicode text" export
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        # An 8-bit file: TCVN3 and VNI text reads as Windows-1252; cells are repaired one by one.
-        return data.decode("cp1252", errors="replace")
+        pass
+    # An 8-bit file. Excel on a Vietnamese Windows writes Windows-1258 (tone marks as separate
+    # characters); TCVN3 and VNI text reads as Windows-1252 and is repaired cell by cell. The
+    # reading with more valid Vietnamese words wins.
+    readings = [
+        data.decode("cp1252", errors="replace"),
+        unicodedata.normalize("NFC", data.decode("cp1258", errors="replace")),
+    ]
+    return max(readings, key=_valid_words)
 
 
 def _read_csv(path: Path, sheet: str | None) -> RawRows:
@@ -125,16 +138,27 @@ def _is_blank(value: object) -> bool:
 
 
 def _dominant_encoding(rows: Sequence[tuple[int, dict[str, object]]]) -> Encoding:
+    """The legacy encoding the file is clearly typed in, or Unicode.
+
+    Clearly: more cells read unambiguously in it than cells holding letters only Unicode has.
+    Ambiguous cells ("Ma Thò Lan") then follow the file; in a Unicode file they stay as typed.
+    """
     counts: dict[Encoding, int] = {}
+    unicode_cells = 0
     for _, cells in rows:
         for value in cells.values():
-            if isinstance(value, str):
-                found = legacy.detect(value)
+            if not isinstance(value, str):
+                continue
+            if legacy.has_unicode_vietnamese(value):
+                unicode_cells += 1
+                continue
+            found = legacy.detect(value)
+            if found != "unicode":
                 counts[found] = counts.get(found, 0) + 1
-    legacy_counts = {enc: n for enc, n in counts.items() if enc != "unicode"}
-    if not legacy_counts:
+    if not counts:
         return "unicode"
-    return max(legacy_counts, key=lambda enc: legacy_counts[enc])
+    best = max(counts, key=lambda enc: counts[enc])
+    return best if counts[best] > unicode_cells else "unicode"
 
 
 def read_table(path: Path, columns: Sequence[Column], sheet: str | None = None) -> Table:

@@ -50,7 +50,7 @@ def _normalize(text: str, prefer: Encoding) -> str:
     if not text.strip():
         return ""
     # Repair before tidying spaces: in UTF-8 mojibake a no-break space is half of "à" ("Ã\xa0").
-    text = legacy.repair(text, prefer)
+    text = legacy.repair(text, prefer).translate(legacy.ETH_AS_D)  # after: TCVN3 uses Ð for é
     text = _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
     return _place_tones(text)
 

@@ -87,7 +87,14 @@ _VNI_PATTERN = re.compile(
 _UNICODE_VIETNAMESE = re.compile(
     "[ĂăĐđĨĩŨũƠơƯư\u1ea0-\u1ef9\u0300\u0301\u0302\u0303\u0306\u0309\u031b\u0323]"
 )
+# The Icelandic Eth (Ð, ð) looks like Đ and is often typed for it.
+ETH_AS_D = str.maketrans({"Ð": "Đ", "ð": "đ"})
 _WORD_EDGE_PUNCTUATION = "\"'“”‘’()[]{},.;:!?–—-/"
+
+
+def has_unicode_vietnamese(text: str) -> bool:
+    """True if the text holds letters only Unicode Vietnamese has (ă, ơ, ư, đ, ạ, ...)."""
+    return _UNICODE_VIETNAMESE.search(text) is not None
 
 
 def _cp1252_byte(ch: str) -> int | None:
@@ -124,23 +131,23 @@ def from_vni(text: str) -> str:
     return _VNI_PATTERN.sub(lambda m: _VNI_PAIRS.get(m.group(0)) or _VNI_SINGLE[m.group(0)], text)
 
 
-def _score(text: str) -> int:
+def score(text: str) -> int:
     """Number of whitespace-separated words that are valid Vietnamese syllables (or not words)."""
-    score = 0
+    valid = 0
     for token in text.split():
         word = token.strip(_WORD_EDGE_PUNCTUATION)
         if not word or word.isdigit():
             continue
         parts = [p for p in re.split(r"[-/]", word) if p]
         if parts and all(syllables.is_valid(p) for p in parts):
-            score += 1
-    return score
+            valid += 1
+    return valid
 
 
 def candidates(text: str) -> dict[Encoding, str]:
     """Every reading of the text that its characters allow, keyed by encoding."""
     readings: dict[Encoding, str] = {"unicode": text}
-    if _UNICODE_VIETNAMESE.search(text) or all(ord(ch) < 0x80 for ch in text):
+    if has_unicode_vietnamese(text) or all(ord(ch) < 0x80 for ch in text):
         return readings
     if all(ord(ch) < 0x100 for ch in text):
         readings["tcvn3"] = from_tcvn3(text)
@@ -154,20 +161,21 @@ def candidates(text: str) -> dict[Encoding, str]:
 def detect(text: str, prefer: Encoding = "unicode") -> Encoding:
     """The encoding whose reading gives the most valid Vietnamese words.
 
-    Text that reads as well in Unicode as in a legacy encoding is left as it is: "Hoà" is valid
-    Unicode (Hòa) and valid VNI (Hồ), and changing good text is worse than keeping an ambiguous
-    one. ``prefer`` (a file's dominant encoding) only breaks ties between legacy encodings.
+    A tie goes to ``prefer`` (the encoding a file is clearly written in), else to Unicode:
+    "Ma Thò Lan" is valid Unicode and valid VNI (Ma Thị Lan), "Hoà" is Unicode Hòa and VNI Hồ;
+    only the rest of the file can tell, and without it the text is left as typed.
     """
     readings = candidates(text)
     if len(readings) == 1:
         return "unicode"
-    scores = {enc: _score(reading) for enc, reading in readings.items()}
+    scores = {enc: score(reading) for enc, reading in readings.items()}
+    scores["unicode"] = score(text.translate(ETH_AS_D))
     best = max(scores.values())
     winners = [enc for enc, score in scores.items() if score == best]
-    if "unicode" in winners:
-        return "unicode"
     if prefer in winners:
         return prefer
+    if "unicode" in winners:
+        return "unicode"
     return winners[0]
 
 
