@@ -5,11 +5,7 @@ Python's own sort puts Đ, Ơ, Ư and accented capitals after Z; lists people re
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from functools import cache
-from typing import TypeVar
-
-T = TypeVar("T")
 
 
 @cache
@@ -27,8 +23,3 @@ def sort_key(text: str) -> bytes:
 def name_key(family: str, middle: str, given: str) -> tuple[bytes, bytes, bytes]:
     """Vietnamese name lists sort by given name, then middle name, then family name."""
     return sort_key(given), sort_key(middle), sort_key(family)
-
-
-def sorted_vi(items: Iterable[T], key: Callable[[T], str]) -> list[T]:
-    """The items sorted in Vietnamese order of ``key(item)``."""
-    return sorted(items, key=lambda item: sort_key(key(item)))
