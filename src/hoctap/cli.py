@@ -35,8 +35,13 @@ units_app = typer.Typer(
 roster_app = typer.Typer(
     help="Danh sách học viên: nhập từ Excel/CSV, xem và xuất.", no_args_is_help=True
 )
+course_app = typer.Typer(
+    help="Học phần: phát bài, thu bài, chấm tự động, gửi nhận xét, xem tiến độ (dùng nbgrader).",
+    no_args_is_help=True,
+)
 app.add_typer(units_app, name="units")
 app.add_typer(roster_app, name="roster")
+app.add_typer(course_app, name="course")
 
 
 class Format(StrEnum):
@@ -275,6 +280,101 @@ def roster_list(
     with _opened() as db:
         records, columns = list_people(db, unit, search, private)
         _export(records, columns, fmt, output, "Danh sách học viên")
+
+
+ModuleArgument = Annotated[
+    str,
+    typer.Argument(
+        help="Mã học phần (tên thư mục trong courses/), ví dụ hp1-chu-truong-chinh-sach."
+    ),
+]
+
+
+@course_app.command("list")
+def course_list() -> None:
+    """Liệt kê các học phần, hạn nộp và ngưỡng đạt (theo grading/policy.yaml)."""
+    from hoctap.grading.policy import load_policy
+
+    try:
+        policy = load_policy()
+    except HoctapError as error:
+        fail(error)
+    for module in policy.modules.values():
+        due = module.due.strftime("%d/%m/%Y %H:%M") if module.due else "không có hạn"
+        typer.echo(f"{module.id}: {module.title} (hạn nộp {due}; đạt từ {module.pass_percent:g}%)")
+
+
+@course_app.command("release")
+def course_release(module: ModuleArgument) -> None:
+    """Tạo bản phát cho học viên (bỏ đáp án, bài kiểm tra ẩn, thang điểm) và phát học phần."""
+    from hoctap import course
+
+    with _opened() as db:
+        course.release(db.settings, module)
+    typer.echo(f"Đã phát học phần {module}: học viên tải bài ở mục Nbgrader → Assignment List.")
+
+
+@course_app.command("collect")
+def course_collect(module: ModuleArgument) -> None:
+    """Thu các bài học viên đã nộp."""
+    from hoctap import course
+
+    with _opened() as db:
+        students = course.collect(db.settings, module)
+    typer.echo(f"Đã thu bài {module}: {len(students)} học viên đã nộp.")
+
+
+@course_app.command("autograde")
+def course_autograde(
+    module: ModuleArgument,
+    student: Annotated[
+        list[str] | None, typer.Option("--student", help="Chỉ chấm bài của học viên này.")
+    ] = None,
+) -> None:
+    """Chấm tự động các bài đã thu (nbgrader autograde, lần lượt từng bài)."""
+    from hoctap import course
+
+    with _opened() as db:
+        graded = course.autograde(db.settings, module, student or None)
+    typer.echo(f"Đã chấm tự động {len(graded)} bài của {module}. Phần tự luận chấm ở Formgrader.")
+
+
+@course_app.command("feedback")
+def course_feedback(module: ModuleArgument) -> None:
+    """Tạo và gửi nhận xét cho học viên (không lộ bài kiểm tra ẩn, đáp án hay thang điểm)."""
+    from hoctap import course
+
+    with _opened() as db:
+        count = course.feedback(db.settings, module)
+    typer.echo(f"Đã gửi nhận xét {module} cho {count} học viên.")
+
+
+@course_app.command("status")
+def course_status(
+    module: ModuleArgument,
+    unit: Annotated[
+        str | None, typer.Option("--unit", "-u", help="Chỉ một đơn vị (tên hoặc mã).")
+    ] = None,
+    detail: Annotated[
+        bool, typer.Option("--detail", help="Liệt kê từng học viên thay vì tổng hợp theo đơn vị.")
+    ] = False,
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+) -> None:
+    """Ai đã tải bài, đã nộp, đã được chấm, đạt hay chưa: theo đơn vị hoặc từng học viên."""
+    from hoctap import course
+    from hoctap.units import find_unit
+
+    with _opened() as db:
+        unit_code = find_unit(db, unit).code if unit else None
+        records = course.status(db.settings, module, unit_code)
+        if detail:
+            _export(records, course.STATUS_COLUMNS, fmt, output, f"Tiến độ {module}")
+        else:
+            summary = course.status_by_unit(records)
+            _export(
+                summary, course.UNIT_STATUS_COLUMNS, fmt, output, f"Tiến độ {module} theo đơn vị"
+            )
 
 
 def main() -> None:

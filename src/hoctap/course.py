@@ -1,9 +1,21 @@
-"""The nbgrader course folder in HOCTAP_HOME: its directories and its nbgrader_config.py."""
+"""The course life-cycle around nbgrader: release, fetch, submit, collect, grade, feedback, status.
+
+The course folder lives in HOCTAP_HOME (``course/``: source, release, submitted, autograded,
+feedback; gradebook) with its exchange (``exchange/``). nbgrader does every step through its own
+API; hoctap copies the module from ``courses/``, sets the due date of grading/policy.yaml, and
+turns nbgrader's logs into Vietnamese messages.
+"""
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+from hoctap.errors import HoctapError
+from hoctap.exercises import ANSWERS_FILE
 from hoctap.settings import Settings, project_root
 
 COURSE_ID = "hoctap"
@@ -14,6 +26,20 @@ def policy_config() -> Path | None:
     root = project_root()
     path = root / "grading" / "nbgrader_config.py" if root else None
     return path if path and path.is_file() else None
+
+
+def modules_dir() -> Path:
+    """The modules' nbgrader source folders (courses/ of the checkout)."""
+    root = project_root()
+    if root is None or not (root / "courses").is_dir():
+        raise HoctapError("Không tìm thấy thư mục courses/ chứa các học phần.")
+    return root / "courses"
+
+
+def _write_if_changed(path: Path, lines: list[str]) -> None:
+    text = "\n".join(lines) + "\n"
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
 
 
 def ensure_course_dir(settings: Settings) -> Path:
@@ -34,8 +60,304 @@ def ensure_course_dir(settings: Settings) -> Path:
     policy = policy_config()
     if policy is not None:
         lines.append(f"load_subconfig({str(policy)!r})  # noqa: F821")
-    config = course / "nbgrader_config.py"
-    text = "\n".join(lines) + "\n"
-    if not config.is_file() or config.read_text(encoding="utf-8") != text:
-        config.write_text(text, encoding="utf-8")
+    _write_if_changed(course / "nbgrader_config.py", lines)
     return course
+
+
+def trainee_dir(settings: Settings, student: str) -> Path:
+    """A trainee's own workspace (single-machine mode): modules are fetched into it."""
+    folder = settings.home / "trainees" / student
+    folder.mkdir(parents=True, exist_ok=True)
+    ensure_course_dir(settings)
+    lines = [
+        "# Written by hoctap: this folder is the workspace of one trainee.",
+        "c = get_config()  # noqa: F821",
+        f"c.CourseDirectory.course_id = {COURSE_ID!r}",
+        f"c.CourseDirectory.student_id = {student!r}",
+        f"c.Exchange.root = {str(settings.exchange_dir)!r}",
+        f"c.Exchange.assignment_dir = {str(folder)!r}",
+        "c.ExchangeFactory.fetch_assignment = 'hoctap.grading.exchange.RecordedFetch'",
+    ]
+    _write_if_changed(folder / "nbgrader_config.py", lines)
+    return folder
+
+
+def _load_config(folder: Path) -> Any:
+    from traitlets.config.loader import PyFileConfigLoader
+
+    return PyFileConfigLoader("nbgrader_config.py", path=str(folder)).load_config()
+
+
+def run_nbgrader(settings: Settings, *args: str) -> str:
+    """Run one nbgrader command for the course, in its own process; returns its log."""
+    import os
+    import subprocess
+    import sys
+
+    from hoctap.gradebook import prepare
+
+    prepare(settings)
+    course = ensure_course_dir(settings)
+    env = dict(os.environ)
+    # nbgrader shells out to alembic, found beside this interpreter.
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    result = subprocess.run(
+        [sys.executable, "-m", "hoctap.nbgrader_cli", *args],
+        cwd=course,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    log = result.stdout + result.stderr
+    if result.returncode != 0:
+        lines = [line for line in log.splitlines() if "Kernel is running over TCP" not in line]
+        tail = "\n".join(lines[-12:])
+        raise HoctapError(f"nbgrader {args[0]} không thành công:\n{tail}",
+                          "Xem thông báo của nbgrader ở trên.")  # fmt: skip
+    return log
+
+
+@contextmanager
+def gradebook_of(settings: Settings) -> Iterator[Any]:
+    """nbgrader's gradebook of this data folder, through nbgrader's own API."""
+    from hoctap.gradebook import nbgrader_api, prepare
+
+    prepare(settings)
+    with nbgrader_api().Gradebook(settings.gradebook_url) as gradebook:
+        yield gradebook
+
+
+def module_ids() -> list[str]:
+    from hoctap.grading.policy import load_policy
+
+    return list(load_policy().modules)
+
+
+def _module(module: str) -> Any:
+    from hoctap.grading.policy import load_policy
+
+    policy = load_policy()
+    if module not in policy.modules:
+        known = ", ".join(policy.modules)
+        raise HoctapError(f"Không có học phần '{module}'.", f"Các học phần: {known}.")
+    return policy.modules[module]
+
+
+def release(settings: Settings, module: str) -> None:
+    """Generate the trainees' version of a module (nbgrader generate_assignment) and release it."""
+    from hoctap.grading.policy import utc_naive
+
+    info = _module(module)
+    source = modules_dir() / module
+    if not source.is_dir():
+        raise HoctapError(f"Không có thư mục courses/{module}.")
+    target = ensure_course_dir(settings) / "source" / module
+    if target.exists():
+        shutil.rmtree(target)
+    # A trainee's answers file must never travel with the module: autograding copies the
+    # source's files over each submission and would replace every trainee's answers.
+    ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc", ANSWERS_FILE)
+    shutil.copytree(source, target, ignore=ignore)
+    with gradebook_of(settings) as gradebook:
+        gradebook.update_or_create_assignment(
+            module, duedate=utc_naive(info.due) if info.due else None
+        )
+    run_nbgrader(settings, "generate_assignment", module, "--force", "--create")
+    run_nbgrader(settings, "release_assignment", module, "--force")
+
+
+def fetch(settings: Settings, module: str, student: str) -> Path:
+    """As a trainee: copy a released module into the trainee's workspace; returns its folder."""
+    folder = trainee_dir(settings, student)
+    _trainee_exchange(folder, module, "FetchAssignment")
+    return folder / module
+
+
+def submit(settings: Settings, module: str, student: str) -> None:
+    """As a trainee: submit the module from the trainee's workspace."""
+    _trainee_exchange(trainee_dir(settings, student), module, "Submit")
+
+
+def _trainee_exchange(folder: Path, module: str, action: str) -> None:
+    from hoctap.imports import defer_iri_grammar
+
+    defer_iri_grammar()
+    from nbgrader.auth import Authenticator
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.exchange import ExchangeError, ExchangeFactory
+
+    config = _load_config(folder)
+    config.CourseDirectory.assignment_id = module
+    coursedir = CourseDirectory(config=config)
+    step = getattr(ExchangeFactory(config=config), action)(
+        coursedir=coursedir, authenticator=Authenticator(config=config), config=config
+    )
+    try:
+        step.start()
+    except ExchangeError as exc:
+        raise HoctapError(
+            f"Không {'tải' if action.startswith('Fetch') else 'nộp'} được học phần {module}: {exc}"
+        ) from exc
+
+
+def submitted_students(settings: Settings, module: str) -> list[str]:
+    """Trainees whose submission of the module has been collected."""
+    return sorted(p.parent.name for p in settings.course_dir.glob(f"submitted/*/{module}"))
+
+
+def collect(settings: Settings, module: str) -> list[str]:
+    """Collect submissions from the exchange; returns the trainees who have submitted."""
+    _module(module)
+    run_nbgrader(settings, "collect", module, "--update")
+    return submitted_students(settings, module)
+
+
+def autograde(settings: Settings, module: str, students: list[str] | None = None) -> list[str]:
+    """Grade collected submissions with nbgrader autograde, one after another; returns who."""
+    _module(module)
+    wanted = students or submitted_students(settings, module)
+    for student in wanted:
+        run_nbgrader(settings, "autograde", module, "--student", student, "--force", "--create")
+    return wanted
+
+
+def feedback(settings: Settings, module: str) -> int:
+    """Write feedback (no hidden tests, no rubric) and release it; returns how many trainees."""
+    _module(module)
+    run_nbgrader(settings, "generate_feedback", module, "--force")
+    run_nbgrader(settings, "release_feedback", module)
+    return sum(1 for d in settings.course_dir.glob(f"feedback/*/{module}") if d.is_dir())
+
+
+# --- status ----------------------------------------------------------------------------------
+
+STATUS_COLUMNS = [
+    "Mã học viên",
+    "Họ và tên",
+    "Mã đơn vị",
+    "Đơn vị",
+    "Đã tải bài",
+    "Đã nộp",
+    "Đã chấm",
+    "Điểm",
+    "Điểm tối đa",
+    "Cần chấm tay",
+    "Đạt",
+    "Có nhận xét",
+]
+UNIT_STATUS_COLUMNS = [
+    "Mã đơn vị",
+    "Đơn vị",
+    "Số học viên",
+    "Đã tải bài",
+    "Đã nộp",
+    "Đã chấm",
+    "Đạt",
+    "Điểm trung bình",
+]
+NOT_IN_ROSTER = "(không có trong danh sách)"
+
+
+def _exchange_students(settings: Settings, folder: str, module: str) -> set[str]:
+    """Students with a record for the module in an exchange folder ("<student>+<module>+...")."""
+    path = settings.exchange_dir / COURSE_ID / folder
+    if not path.is_dir():
+        return set()
+    found = set()
+    for entry in path.iterdir():
+        parts = entry.name.split("+")
+        if len(parts) >= 2 and parts[1] == module:
+            found.add(parts[0])
+    return found
+
+
+def status(
+    settings: Settings, module: str, unit_code: str | None = None
+) -> list[dict[str, object]]:
+    """Per trainee: fetched, submitted, graded, score, passed, feedback; in roster order."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
+
+    from hoctap.collation import name_key
+    from hoctap.db import open_database
+    from hoctap.db.models import Person
+
+    info = _module(module)
+    fetched = _exchange_students(settings, "fetched", module)
+    submitted = _exchange_students(settings, "inbound", module)
+    submitted |= {p.parent.name for p in settings.course_dir.glob(f"submitted/*/{module}")}
+    with_feedback = {p.parent.name for p in settings.course_dir.glob(f"feedback/*/{module}")}
+    grades: dict[str, tuple[float, float, bool]] = {}
+    with gradebook_of(settings) as gradebook:
+        try:
+            assignment = gradebook.find_assignment(module)
+        except Exception:  # nbgrader's MissingEntry: not released yet
+            assignment = None
+        if assignment is not None:
+            for submission in assignment.submissions:
+                grades[submission.student.id] = (
+                    submission.score,
+                    submission.max_score,
+                    submission.needs_manual_grade,
+                )
+    db = open_database(settings)
+    try:
+        with db.session() as session:
+            people = list(session.scalars(select(Person).options(selectinload(Person.unit))))
+    finally:
+        db.close()
+    if unit_code:
+        people = [p for p in people if p.unit.code == unit_code]
+    people.sort(key=lambda p: (p.unit.code, name_key(p.family_name, p.middle_name, p.given_name)))
+    rows = [(p.code, p.full_name, p.unit.code, p.unit.name) for p in people]
+    known = {p.code for p in people}
+    if not unit_code:
+        strays = sorted((fetched | submitted | set(grades)) - known)
+        rows += [(code, "", "", NOT_IN_ROSTER) for code in strays]
+    records: list[dict[str, object]] = []
+    for code, name, unit, unit_name in rows:
+        score, max_score, manual = grades.get(code, (None, None, False))
+        graded = score is not None and code in grades
+        passed = bool(
+            score is not None and max_score and score / max_score * 100 >= info.pass_percent
+        )
+        records.append(
+            {
+                "Mã học viên": code,
+                "Họ và tên": name,
+                "Mã đơn vị": unit,
+                "Đơn vị": unit_name,
+                "Đã tải bài": code in fetched,
+                "Đã nộp": code in submitted,
+                "Đã chấm": graded,
+                "Điểm": score if graded else None,
+                "Điểm tối đa": max_score if graded else None,
+                "Cần chấm tay": bool(manual),
+                "Đạt": passed,
+                "Có nhận xét": code in with_feedback,
+            }
+        )
+    return records
+
+
+def status_by_unit(records: list[dict[str, object]]) -> list[dict[str, object]]:
+    """The status records summed up per unit."""
+    units: dict[tuple[str, str], list[dict[str, object]]] = {}
+    for record in records:
+        units.setdefault((str(record["Mã đơn vị"]), str(record["Đơn vị"])), []).append(record)
+    summary = []
+    for (code, name), members in units.items():
+        scores = [float(m["Điểm"]) for m in members if m["Đã chấm"]]  # type: ignore[arg-type]
+        summary.append(
+            {
+                "Mã đơn vị": code,
+                "Đơn vị": name,
+                "Số học viên": len(members),
+                "Đã tải bài": sum(bool(m["Đã tải bài"]) for m in members),
+                "Đã nộp": sum(bool(m["Đã nộp"]) for m in members),
+                "Đã chấm": len(scores),
+                "Đạt": sum(bool(m["Đạt"]) for m in members),
+                "Điểm trung bình": round(sum(scores) / len(scores), 2) if scores else None,
+            }
+        )
+    return summary

@@ -52,7 +52,7 @@ def prepare(settings: Settings) -> None:
         engine.dispose()
 
 
-def _nbgrader_api() -> Any:
+def nbgrader_api() -> Any:
     from hoctap.imports import defer_iri_grammar
 
     defer_iri_grammar()
@@ -71,7 +71,7 @@ def sync_students(settings: Settings, students: Iterable[StudentRecord]) -> int:
     """Create or update these students in one transaction; returns how many changed."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    api = _nbgrader_api()
+    api = nbgrader_api()
     Gradebook, Student = api.Gradebook, api.Student  # noqa: N806
     try:
         prepare(settings)
@@ -107,7 +107,7 @@ def sync_students(settings: Settings, students: Iterable[StudentRecord]) -> int:
 
 def students(settings: Settings) -> dict[str, StudentRecord]:
     """Every student in the gradebook."""
-    api = _nbgrader_api()
+    api = nbgrader_api()
     Gradebook, Student = api.Gradebook, api.Student  # noqa: N806
     prepare(settings)
     with Gradebook(settings.gradebook_url) as gradebook:
