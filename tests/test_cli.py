@@ -143,3 +143,20 @@ def test_readme_documents_every_command() -> None:
     for name, command in all_commands():
         if name and not getattr(command, "commands", None):
             assert f"hoctap {name}" in readme, f"README.md does not show 'hoctap {name}'"
+
+
+def test_course_list_shows_every_module_with_its_due_date() -> None:
+    from .modules import MODULES
+
+    result = runner.invoke(app, ["course", "list"])
+    assert result.exit_code == 0
+    for module in MODULES:
+        assert module in result.output
+    assert "hạn nộp 31/12/2026 23:59" in result.output
+
+
+def test_unknown_module_is_a_clear_error() -> None:
+    result = runner.invoke(app, ["course", "release", "hp9-khong-co"])
+    assert result.exit_code == 1
+    assert "Không có học phần 'hp9-khong-co'." in result.stderr
+    assert "hp1-chu-truong-chinh-sach" in result.stderr

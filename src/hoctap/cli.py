@@ -123,6 +123,21 @@ def _settings() -> Settings:
         return db.settings
 
 
+def _known_trainee(db: Database, code: str) -> str:
+    from sqlalchemy import select
+
+    from hoctap.db.models import Person
+
+    with db.session() as session:
+        found = session.scalar(select(Person.code).where(Person.code == code.strip().lower()))
+    if found is None:
+        raise HoctapError(
+            f"Không có học viên mã '{code}'.",
+            "Tìm mã học viên bằng: hoctap roster list --search TÊN",
+        )
+    return found
+
+
 def _export(
     records: list[dict[str, object]],
     columns: list[str],
@@ -159,14 +174,31 @@ def serve(
     voila_port: Annotated[int, typer.Option(help="Cổng của Voilà.")] = 8866,
     no_lab: Annotated[bool, typer.Option("--no-lab", help="Không chạy JupyterLab.")] = False,
     no_voila: Annotated[bool, typer.Option("--no-voila", help="Không chạy Voilà.")] = False,
+    trainee: Annotated[
+        str | None,
+        typer.Option(
+            "--trainee",
+            help="Mở JupyterLab làm chỗ làm bài của học viên có mã này "
+            "(dùng trên một máy, không có JupyterHub).",
+        ),
+    ] = None,
 ) -> None:
     """Chạy JupyterLab (tiếng Việt, có nbgrader) và Voilà trên 127.0.0.1. Ctrl-C để dừng."""
     from hoctap import serve as serving
 
-    settings = _settings()
+    with _opened() as db:
+        settings = db.settings
+        if trainee:
+            trainee = _known_trainee(db, trainee)
     try:
         status = serving.serve(
-            settings, lab_port, voila_port, lab=not no_lab, voila=not no_voila, say=typer.echo
+            settings,
+            lab_port,
+            voila_port,
+            lab=not no_lab,
+            voila=not no_voila,
+            say=typer.echo,
+            trainee=trainee,
         )
     except HoctapError as error:
         fail(error)

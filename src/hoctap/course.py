@@ -274,7 +274,7 @@ def _exchange_students(settings: Settings, folder: str, module: str) -> set[str]
 def status(
     settings: Settings, module: str, unit_code: str | None = None
 ) -> list[dict[str, object]]:
-    """Per trainee: fetched, submitted, graded, score, passed, feedback; in roster order."""
+    """Per trainee: fetched, submitted, graded, score (after any late penalty), passed, feedback."""
     from sqlalchemy import select
     from sqlalchemy.orm import selectinload
 
@@ -295,8 +295,10 @@ def status(
             assignment = None
         if assignment is not None:
             for submission in assignment.submissions:
+                # nbgrader keeps the late penalty apart from the score: subtract it here.
+                score = submission.score - (submission.late_submission_penalty or 0.0)
                 grades[submission.student.id] = (
-                    submission.score,
+                    score,
                     submission.max_score,
                     submission.needs_manual_grade,
                 )

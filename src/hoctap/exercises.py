@@ -209,6 +209,11 @@ def sms_answer(key: str, prompt: str) -> TextAnswer:
 class FeedbackError(AssertionError):
     """A failed check; its message is the feedback the trainee reads."""
 
+    def _render_traceback_(self) -> list[str]:
+        # IPython shows this instead of a traceback: one line a non-programmer can act on.
+        # nbgrader still records an error output, so the check scores 0 as it should.
+        return [f"\x1b[1;31mChưa đạt:\x1b[0m {self}"]
+
 
 def expect(condition: bool, feedback: str) -> None:
     """Fail the check with this Vietnamese feedback unless the condition holds."""

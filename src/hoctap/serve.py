@@ -21,7 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import IO
 
-from hoctap.course import ensure_course_dir
+from hoctap.course import ensure_course_dir, trainee_dir
 from hoctap.errors import HoctapError
 from hoctap.settings import Settings, project_root
 
@@ -141,8 +141,10 @@ def child_env(settings: Settings) -> dict[str, str]:
     return env
 
 
-def lab_service(settings: Settings, port: int, token: str) -> Service:
-    course = ensure_course_dir(settings)
+def lab_service(settings: Settings, port: int, token: str, trainee: str | None = None) -> Service:
+    # A trainer's lab opens on the course folder; a trainee's on their own workspace, whose
+    # nbgrader_config.py makes the assignment list fetch and submit as that trainee.
+    course = trainee_dir(settings, trainee) if trainee else ensure_course_dir(settings)
     argv = [
         sys.executable,
         "-m",
@@ -277,8 +279,13 @@ def serve(
     lab: bool = True,
     voila: bool = True,
     say: Callable[[str], None] = print,
+    trainee: str | None = None,
 ) -> int:
-    """Start JupyterLab and/or Voilà for this data folder; returns the exit status."""
+    """Start JupyterLab and/or Voilà for this data folder; returns the exit status.
+
+    With ``trainee``, JupyterLab is that trainee's workspace (single-machine mode): modules are
+    fetched into it and submitted in their name.
+    """
     if not (lab or voila):
         raise HoctapError("Không có gì để chạy.", "Bỏ bớt một trong --no-lab, --no-voila.")
     wanted = [(lab, lab_port, "--lab-port"), (voila, voila_port, "--voila-port")]
@@ -296,7 +303,7 @@ def serve(
     token = lab_token(settings)
     services: list[Service] = []
     if lab:
-        services.append(lab_service(settings, lab_port, token))
+        services.append(lab_service(settings, lab_port, token, trainee))
     if voila:
         services.append(voila_service(settings, voila_port))
 
@@ -307,6 +314,11 @@ def serve(
             say(f"  {service.name:<11} {service.show_url}")
         if lab:
             say(f"  Đăng nhập JupyterLab: mở đường dẫn trên, hoặc nhập mã (token) {token}")
+        if trainee:
+            say(
+                f"  JupyterLab là chỗ làm bài của học viên {trainee}: tải và nộp bài ở Nbgrader → "
+                "Assignment List."
+            )
         say(f"  Dữ liệu: {settings.home}")
         say("Nhấn Ctrl-C để dừng.")
 
