@@ -1,16 +1,12 @@
-"""The trainee roster: import from .xlsx/.csv (all or nothing), identity rules, and listing.
+"""The trainee roster: import from .xlsx/.csv (all or nothing) and listing.
 
-A row is the same person as one already stored when, in this order, their Mã học viên, phone or
-e-mail match; failing those, when the name and unit match one person whose phone and e-mail do not
-contradict the row's. Two people with the same name in one unit and different phones are two
-people, as they are in real communes.
+Who is who (codes, phones, e-mails, names) is decided in hoctap.identity.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
@@ -23,6 +19,7 @@ from hoctap.contacts import ContactError, parse_email, parse_phone
 from hoctap.db import Database
 from hoctap.db.models import Person, Unit, utcnow
 from hoctap.errors import HoctapError, ImportRejected, RowProblem
+from hoctap.identity import KEY_LABELS, RosterRow, duplicates_in_file, free_contacts, match_people
 from hoctap.io.readers import Column, Table, read_table
 from hoctap.search import matches
 from hoctap.text import fold, normalize, person_name, split_name
@@ -53,7 +50,6 @@ ROLES = (
 _YES = {"co", "x", "1", "dong y", "yes", "y", "true", "dong y cong khai"}
 _NO = {"khong", "0", "no", "n", "false", "khong dong y", "-"}
 _CODE = re.compile(r"[a-z][a-z0-9_.-]{0,63}")
-_KEY_LABELS = {"code": "mã học viên", "phone": "số điện thoại", "email": "email"}
 _CODE_HINT = "Mã học viên viết thường, không dấu, bắt đầu bằng chữ cái (ví dụ annv-01351)."
 
 
@@ -77,40 +73,12 @@ def parse_consent(value: object) -> bool | None:
     raise ValueError(value)
 
 
-@dataclass
-class RosterRow:
-    """One valid spreadsheet row, normalised."""
-
-    row: int
-    full_name: str
-    unit: Unit
-    role: str
-    phone: str | None
-    email: str | None
-    code: str | None
-    consent: bool | None
-
-    @property
-    def identity(self) -> tuple[str, int]:
-        """Name and unit, for telling people apart: accents count (Hà is not Hạ)."""
-        return self.full_name.casefold(), self.unit.id
-
-
 @dataclass(frozen=True)
 class RosterImportReport:
     created: int
     updated: int
     unchanged: int
     students_synced: int
-
-
-@dataclass
-class _Plan:
-    """What an import will do, decided before anything is written."""
-
-    matched: dict[int, Person] = field(default_factory=dict)
-    """Row number -> the existing person it updates (rows not here create a person)."""
-    problems: list[RowProblem] = field(default_factory=list)
 
 
 def _parse_rows(table: Table, matcher: UnitMatcher) -> tuple[list[RosterRow], list[RowProblem]]:
@@ -185,150 +153,6 @@ def _parse_rows(table: Table, matcher: UnitMatcher) -> tuple[list[RosterRow], li
     return rows, problems
 
 
-def _duplicates_in_file(rows: Sequence[RosterRow], header: dict[str, str]) -> list[RowProblem]:
-    problems: list[RowProblem] = []
-    for key, label in _KEY_LABELS.items():
-        first: dict[str, int] = {}
-        for row in rows:
-            value = getattr(row, key)
-            if value is None:
-                continue
-            if value in first:
-                problems.append(
-                    RowProblem(
-                        row.row,
-                        header.get(key, key),
-                        f"Trùng {label} '{value}' với dòng {first[value]}.",
-                        f"Mỗi người chỉ ghi một dòng; hai người không dùng chung {label}.",
-                    )
-                )
-            else:
-                first[value] = row.row
-    # Same name in the same unit is two people only if their phones or e-mails tell them apart.
-    by_name: dict[tuple[str, int], list[RosterRow]] = {}
-    for row in rows:
-        by_name.setdefault(row.identity, []).append(row)
-    for group in by_name.values():
-        for i, row in enumerate(group):
-            for earlier in group[:i]:
-                if not _distinct(row, earlier):
-                    problems.append(
-                        RowProblem(
-                            row.row,
-                            header["name"],
-                            f"'{row.full_name}' ({row.unit.name}) trùng với dòng {earlier.row}.",
-                            "Nếu là hai người khác nhau, ghi số điện thoại, email hoặc mã học viên "
-                            "khác nhau cho cả hai dòng; nếu là một người, xoá một dòng.",
-                        )
-                    )
-                    break
-    return problems
-
-
-def _distinct(a: RosterRow, b: RosterRow) -> bool:
-    """Two rows with the same name and unit are different people if a key tells them apart."""
-    return any(
-        x is not None and y is not None and x != y
-        for x, y in ((a.code, b.code), (a.phone, b.phone), (a.email, b.email))
-    )
-
-
-def _contradicts(row: RosterRow, person: Person) -> bool:
-    return any(
-        x is not None and y is not None and x != y
-        for x, y in ((row.code, person.code), (row.phone, person.phone), (row.email, person.email))
-    )
-
-
-def _match_people(
-    rows: Sequence[RosterRow], people: Sequence[Person], header: dict[str, str]
-) -> _Plan:
-    plan = _Plan()
-    by = {
-        "code": {p.code: p for p in people},
-        "phone": {p.phone: p for p in people if p.phone},
-        "email": {p.email: p for p in people if p.email},
-    }
-    by_name: dict[tuple[str, int], list[Person]] = {}
-    for person in people:
-        by_name.setdefault((person.full_name.casefold(), person.unit_id), []).append(person)
-    claimed: dict[int, int] = {}  # person id -> row number
-
-    def claim(row: RosterRow, person: Person) -> None:
-        if person.id in claimed:
-            plan.problems.append(
-                RowProblem(
-                    row.row,
-                    header["name"],
-                    f"Dòng này và dòng {claimed[person.id]} cùng là học viên {person.code}.",
-                    "Mỗi người chỉ ghi một dòng.",
-                )
-            )
-            return
-        claimed[person.id] = row.row
-        plan.matched[row.row] = person
-
-    unresolved: list[RosterRow] = []
-    for row in rows:
-        if row.code is not None and row.code in by["code"]:
-            # The code decides; a phone or e-mail it brings along is checked for its owner later.
-            claim(row, by["code"][row.code])
-            continue
-        hits = {key: by[key].get(getattr(row, key)) for key in by if getattr(row, key)}
-        found = {p.id: p for p in hits.values() if p is not None}
-        if len(found) > 1:
-            owners = ", ".join(
-                f"{_KEY_LABELS[key]} thuộc {p.code} ({p.full_name})" for key, p in hits.items() if p
-            )
-            plan.problems.append(
-                RowProblem(
-                    row.row,
-                    header["name"],
-                    "Mã, số điện thoại và email của dòng này thuộc về những người khác nhau: "
-                    f"{owners}.",
-                    "Kiểm tra lại thông tin liên hệ của người này.",
-                )
-            )
-        elif found:
-            person = next(iter(found.values()))
-            if row.code is not None and row.code != person.code:
-                key = next(k for k, p in hits.items() if p is person)
-                plan.problems.append(
-                    RowProblem(
-                        row.row,
-                        header.get("code", "Mã học viên"),
-                        f"Mã học viên '{row.code}' khác mã của người có {_KEY_LABELS[key]} này "
-                        f"({person.code}, {person.full_name}).",
-                        "Mã học viên là tên đăng nhập và không đổi được; ghi đúng mã "
-                        f"{person.code}, hoặc sửa {_KEY_LABELS[key]}.",
-                    )
-                )
-            else:
-                claim(row, person)
-        else:
-            unresolved.append(row)
-    for row in unresolved:
-        candidates = [
-            p
-            for p in by_name.get(row.identity, [])
-            if p.id not in claimed and not _contradicts(row, p)
-        ]
-        if len(candidates) == 1:
-            claim(row, candidates[0])
-        elif len(candidates) > 1:
-            codes = ", ".join(p.code for p in candidates)
-            plan.problems.append(
-                RowProblem(
-                    row.row,
-                    header["name"],
-                    f"Có {len(candidates)} học viên tên '{row.full_name}' ở {row.unit.name} "
-                    f"({codes}).",
-                    "Ghi mã học viên hoặc số điện thoại để chỉ rõ người nào.",
-                )
-            )
-    return plan
-
-
 def _ascii_slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", fold(text))
 
@@ -346,35 +170,6 @@ def _new_code(row: RosterRow, taken: set[str]) -> str:
         code, n = f"{base}-{n}", n + 1
     taken.add(code)
     return code
-
-
-def _free_contacts(
-    session: Session,
-    rows: Sequence[RosterRow],
-    plan: _Plan,
-    other_kind: Sequence[Person],
-    is_demo: bool,
-) -> None:
-    """Release phones and e-mails that move in this import, before any is set again.
-
-    Two people may swap numbers in one file; and demo data yields to real data: a demo person
-    gives up a phone or e-mail a real trainee brings, and a demo row drops one a real person has.
-    Freeing first keeps the unique constraints true at every step of the flush.
-    """
-    held_by_other = {(k, getattr(p, k)): p for p in other_kind for k in ("phone", "email")}
-    for row in rows:
-        for key in ("phone", "email"):
-            value = getattr(row, key)
-            other = held_by_other.get((key, value)) if value else None
-            if other is not None:
-                if is_demo:
-                    setattr(row, key, None)
-                else:
-                    setattr(other, key, None)
-            person = plan.matched.get(row.row)
-            if person is not None and value and getattr(person, key) not in (None, value):
-                setattr(person, key, None)
-    session.flush()
 
 
 def _apply(row: RosterRow, person: Person) -> bool:
@@ -417,14 +212,14 @@ def import_rows(
     """Import a read table inside the caller's transaction (which rolls back if this raises)."""
     matcher = load_matcher(session)
     rows, problems = _parse_rows(table, matcher)
-    problems += _duplicates_in_file(rows, table.headers)
+    problems += duplicates_in_file(rows, table.headers)
     refused = {p.row for p in problems}
     everyone = list(session.scalars(select(Person)))
     # Demo people and real people never match each other (a generated phone number may be a
     # real trainee's): each import only sees its own kind.
     people = [p for p in everyone if p.is_demo == is_demo]
     # Rows already refused are not matched too: one problem, one message.
-    plan = _match_people([r for r in rows if r.row not in refused], people, table.headers)
+    plan = match_people([r for r in rows if r.row not in refused], people, table.headers)
     problems += plan.problems
     refused |= {p.row for p in plan.problems}
     # A changed phone or e-mail must not take one that belongs to someone this file leaves alone.
@@ -440,7 +235,7 @@ def import_rows(
                     RowProblem(
                         row.row,
                         table.headers.get(key, key),
-                        f"{_KEY_LABELS[key].capitalize()} này đã thuộc về học viên {owner.code} "
+                        f"{KEY_LABELS[key].capitalize()} này đã thuộc về học viên {owner.code} "
                         f"({owner.full_name}).",
                         "Mỗi số điện thoại, email chỉ thuộc về một người.",
                     )
@@ -448,7 +243,7 @@ def import_rows(
     if problems:
         raise ImportRejected(f"danh sách học viên {table.source}", problems)
 
-    _free_contacts(session, rows, plan, [p for p in everyone if p.is_demo != is_demo], is_demo)
+    free_contacts(session, rows, plan, [p for p in everyone if p.is_demo != is_demo], is_demo)
     taken = {p.code for p in everyone} | {r.code for r in rows if r.code}
     created = updated = unchanged = 0
     in_file: list[Person] = []
