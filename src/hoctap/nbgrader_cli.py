@@ -4,10 +4,15 @@ hoctap runs each nbgrader step as a process of its own, as a trainer's ``nbgrade
 would; this entry point only loads jsonschema's IRI grammar lazily first (hoctap.imports).
 """
 
-from hoctap.imports import defer_iri_grammar
 
-defer_iri_grammar()
+def main() -> None:
+    from hoctap.imports import defer_iri_grammar
 
-from nbgrader.apps.nbgraderapp import main  # noqa: E402
+    defer_iri_grammar()
+    from nbgrader.apps.nbgraderapp import main as nbgrader_main
 
-main()
+    nbgrader_main()
+
+
+if __name__ == "__main__":
+    main()
