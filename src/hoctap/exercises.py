@@ -55,6 +55,16 @@ def _display(widget: Any) -> None:
     display(widget)  # type: ignore[no-untyped-call]
 
 
+def _set_quietly(widget: Any, value: Any, handler: Callable[[dict[str, Any]], None]) -> None:
+    """Change a widget's value without its save handler: a model answer must never be saved,
+    or release would ship it and autograding would copy it over every trainee's answers."""
+    widget.unobserve(handler, names="value")
+    try:
+        widget.value = value
+    finally:
+        widget.observe(handler, names="value")
+
+
 class Choice:
     """A multiple-choice question: radio buttons, one answer, saved when clicked."""
 
@@ -102,12 +112,8 @@ class Choice:
 
     def select(self, index: int) -> None:
         """Set the answer (the source notebook's answer key uses this; nothing is saved)."""
-        self._buttons.unobserve(self._on_click, names="value")
-        try:
-            self._value = index
-            self._buttons.value = index
-        finally:
-            self._buttons.observe(self._on_click, names="value")
+        self._value = index
+        _set_quietly(self._buttons, index, self._on_click)
 
 
 class TextAnswer:
@@ -160,12 +166,8 @@ class TextAnswer:
 
     def set(self, text: str) -> None:
         """Set the answer (the source notebook's answer key uses this; nothing is saved)."""
-        self._box.unobserve(self._on_change, names="value")
-        try:
-            self._text = text
-            self._box.value = text
-        finally:
-            self._box.observe(self._on_change, names="value")
+        self._text = text
+        _set_quietly(self._box, text, self._on_change)
 
 
 def _escape(text: str) -> str:
