@@ -36,7 +36,7 @@ roster_app = typer.Typer(
     help="Danh sách học viên: nhập từ Excel/CSV, xem và xuất.", no_args_is_help=True
 )
 course_app = typer.Typer(
-    help="Học phần: phát bài, thu bài, chấm tự động, gửi nhận xét, xem tiến độ (dùng nbgrader).",
+    help="Học phần: phát bài, thu bài, gửi nhận xét, xem tiến độ (nbgrader). Chấm: hoctap grade.",
     no_args_is_help=True,
 )
 app.add_typer(units_app, name="units")
@@ -356,21 +356,6 @@ def course_collect(module: ModuleArgument) -> None:
     typer.echo(f"Đã thu bài {module}: {len(students)} học viên đã nộp.")
 
 
-@course_app.command("autograde")
-def course_autograde(
-    module: ModuleArgument,
-    student: Annotated[
-        list[str] | None, typer.Option("--student", help="Chỉ chấm bài của học viên này.")
-    ] = None,
-) -> None:
-    """Chấm tự động các bài đã thu (nbgrader autograde, lần lượt từng bài)."""
-    from hoctap import course
-
-    with _opened() as db:
-        graded = course.autograde(db.settings, module, student or None)
-    typer.echo(f"Đã chấm tự động {len(graded)} bài của {module}. Phần tự luận chấm ở Formgrader.")
-
-
 @course_app.command("feedback")
 def course_feedback(module: ModuleArgument) -> None:
     """Tạo và gửi nhận xét cho học viên (không lộ bài kiểm tra ẩn, đáp án hay thang điểm)."""
@@ -407,6 +392,59 @@ def course_status(
             _export(
                 summary, course.UNIT_STATUS_COLUMNS, fmt, output, f"Tiến độ {module} theo đơn vị"
             )
+
+
+@app.command()
+def grade(
+    module: Annotated[str, typer.Argument(help="Mã học phần (bài nbgrader) cần chấm.")],
+    student: Annotated[
+        list[str] | None, typer.Option("--student", "-s", help="Chỉ chấm bài của học viên này.")
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers", "-w", min=1, help="Số bài chấm song song (mặc định: số lõi CPU)."
+        ),
+    ] = None,
+    course_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--course-dir",
+            help="Thư mục khoá học nbgrader bất kỳ (mặc định: khoá học của hoctap).",
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Chấm lại cả những bài đã chấm và không đổi.")
+    ] = False,
+    wall_seconds: Annotated[
+        float,
+        typer.Option(
+            "--wall-seconds", min=0, help="Thời gian tối đa cho một bài (0: không giới hạn)."
+        ),
+    ] = 600,
+    cpu_seconds: Annotated[
+        int, typer.Option("--cpu-seconds", min=0, help="Thời gian CPU tối đa của một kernel.")
+    ] = 300,
+    memory_mb: Annotated[
+        int, typer.Option("--memory-mb", min=0, help="Bộ nhớ tối đa (MB) của một kernel.")
+    ] = 2048,
+) -> None:
+    """Chấm tự động song song, thay cho nbgrader autograde: không mất bài, không điểm 0 âm thầm.
+
+    Mỗi bài chạy trong kernel riêng; bài đã chấm và không đổi thì bỏ qua (--force để chấm lại);
+    bài lỗi được liệt kê, không ghi điểm, và mã thoát khác 0.
+    """
+    from hoctap.grading import gradecli
+
+    gradecli.run(
+        module,
+        students=student or [],
+        workers=workers,
+        course_dir=course_dir,
+        force=force,
+        limits=(wall_seconds, cpu_seconds, memory_mb),
+        settings=None if course_dir else _settings(),
+    )
 
 
 def main() -> None:

@@ -133,7 +133,7 @@ def module_ids() -> list[str]:
     return list(load_policy().modules)
 
 
-def _module(module: str) -> Any:
+def check_module(module: str) -> Any:
     from hoctap.grading.policy import load_policy
 
     policy = load_policy()
@@ -147,7 +147,7 @@ def release(settings: Settings, module: str) -> None:
     """Generate the trainees' version of a module (nbgrader generate_assignment) and release it."""
     from hoctap.grading.policy import utc_naive
 
-    info = _module(module)
+    info = check_module(module)
     source = modules_dir() / module
     if not source.is_dir():
         raise HoctapError(f"Không có thư mục courses/{module}.")
@@ -207,23 +207,34 @@ def submitted_students(settings: Settings, module: str) -> list[str]:
 
 def collect(settings: Settings, module: str) -> list[str]:
     """Collect submissions from the exchange; returns the trainees who have submitted."""
-    _module(module)
+    check_module(module)
     run_nbgrader(settings, "collect", module, "--update")
     return submitted_students(settings, module)
 
 
-def autograde(settings: Settings, module: str, students: list[str] | None = None) -> list[str]:
-    """Grade collected submissions with nbgrader autograde, one after another; returns who."""
-    _module(module)
-    wanted = students or submitted_students(settings, module)
-    for student in wanted:
-        run_nbgrader(settings, "autograde", module, "--student", student, "--force", "--create")
-    return wanted
+def autograde(
+    settings: Settings, module: str, students: list[str] | None = None, force: bool = False
+) -> list[str]:
+    """Grade collected submissions with hoctap's parallel grader; returns who was graded.
+
+    Raises HoctapError naming every submission that could not be graded.
+    """
+    from hoctap.gradebook import prepare
+    from hoctap.grading.batch import grade
+
+    check_module(module)
+    prepare(settings)
+    run = grade(ensure_course_dir(settings), module, students=students or [], force=force)
+    failed = run.with_status("failed")
+    if failed:
+        lines = "\n".join(f"  - {o.student}: {o.reason}" for o in failed)
+        raise HoctapError(f"Có {len(failed)} bài chưa chấm được:\n{lines}", "Sửa rồi chạy lại.")
+    return [o.student for o in run.outcomes]
 
 
 def feedback(settings: Settings, module: str) -> int:
     """Write feedback (no hidden tests, no rubric) and release it; returns how many trainees."""
-    _module(module)
+    check_module(module)
     run_nbgrader(settings, "generate_feedback", module, "--force")
     run_nbgrader(settings, "release_feedback", module)
     return sum(1 for d in settings.course_dir.glob(f"feedback/*/{module}") if d.is_dir())
@@ -282,7 +293,7 @@ def status(
     from hoctap.db import open_database
     from hoctap.db.models import Person
 
-    info = _module(module)
+    info = check_module(module)
     fetched = _exchange_students(settings, "fetched", module)
     submitted = _exchange_students(settings, "inbound", module)
     submitted |= {p.parent.name for p in settings.course_dir.glob(f"submitted/*/{module}")}

@@ -1,0 +1,555 @@
+"""``hoctap grade``: nbgrader autograde for a whole module, in parallel, resumable, never silent.
+
+Which submissions, in what state, and what became of each; the steps themselves are
+nbgrader's (hoctap.grading.pipeline) and the kernels hoctap.grading.kernels'.
+
+A grading run
+- finds ``submitted/<student>/<module>/`` folders, as nbgrader does;
+- skips those already graded from the very same files (``.hoctap/grade-log.jsonl`` in the
+  course folder keeps, per submission, a digest of what was graded; the gradebook and the
+  autograded notebooks must also still be there), unless ``force``;
+- grades the rest on ``workers`` threads, each submission in fresh kernels, with a wall-clock
+  limit per submission and CPU-time and memory limits per kernel;
+- retries once a submission whose kernel died or whose grading failed, then reports it as
+  failed (never as a 0), and leaves it to be graded again by the next run.
+"""
+
+from __future__ import annotations
+
+import ast
+import glob
+import hashlib
+import json
+import logging
+import os
+import queue
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from hoctap.errors import HoctapError
+from hoctap.grading.kernels import (
+    KernelStartError,
+    Limits,
+    Watch,
+    Zygote,
+    kernel_manager_for,
+    watching,
+)
+from hoctap.grading.pipeline import Course, GradingError, Pipeline, Work
+
+LOG_NAME = ".hoctap/grade-log.jsonl"
+
+
+@dataclass(frozen=True)
+class Submission:
+    student: str
+    assignment: str
+    notebooks: tuple[Path, ...]
+    digest: str
+
+
+@dataclass
+class Outcome:
+    """What became of one submission."""
+
+    student: str
+    assignment: str
+    status: str
+    """``graded``, ``failed`` or ``unchanged`` (already graded from the same files)."""
+    score: float | None = None
+    max_score: float | None = None
+    seconds_late: float = 0.0
+    penalty: float = 0.0
+    needs_manual_grade: bool = False
+    reason: str = ""
+    attempts: int = 0
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+    """nbgrader's warnings for this submission (cells restored, lateness, ...), in English."""
+
+    @property
+    def late(self) -> bool:
+        return self.seconds_late > 0
+
+
+@dataclass
+class GradeRun:
+    outcomes: list[Outcome] = field(default_factory=list)
+    seconds: float = 0.0
+    scores: dict[str, tuple[float, float, bool]] = field(default_factory=dict)
+    """Every graded submission in the gradebook: student -> (score after penalty, max, late)."""
+    warnings: list[str] = field(default_factory=list)
+
+    def with_status(self, status: str) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == status]
+
+
+# -- finding the work -----------------------------------------------------------------------
+
+
+def _digest(paths: Iterable[Path], root: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(paths):
+        h.update(str(path.relative_to(root)).encode() + b"\0")
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def _files(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.is_file() and ".ipynb_checkpoints" not in p.parts]
+
+
+def find_submissions(course: Course, assignment: str, students: list[str]) -> list[Submission]:
+    """Submitted folders of the assignment (nbgrader's layout), with their digests."""
+    from nbgrader.api import MissingEntry
+
+    with course.lock, course.gradebook() as gb:
+        try:
+            known = {nb.name for nb in gb.find_assignment(assignment).notebooks}
+        except MissingEntry as exc:
+            raise HoctapError(
+                f"Sổ điểm chưa có bài {assignment!r}.",
+                f"Tạo bài trước: nbgrader generate_assignment {assignment}.",
+            ) from exc
+    master = course.path(course.coursedir.source_directory, ".", assignment)
+    source_digest = _digest(master.glob("*.ipynb"), master) if master.is_dir() else ""
+    excluded = set(filter(None, course.coursedir.student_id_exclude.split(",")))
+    pattern = course.coursedir.notebook_id + ".ipynb"
+    submitted = course.coursedir.submitted_directory
+    shape = re.compile(course.coursedir.format_path(
+        submitted, "(?P<student>[^/]+)", re.escape(assignment), escape=True) + "$")  # fmt: skip
+    found = []
+    for name in sorted(glob.glob(course.coursedir.format_path(submitted, "*", assignment))):
+        folder, match = Path(name), shape.match(name)
+        if match is None or not folder.is_dir():
+            continue
+        student = match.group("student")
+        if student in excluded or (students and student not in students):
+            continue
+        notebooks = tuple(p for p in sorted(folder.glob(pattern)) if p.stem in known)
+        digest = hashlib.sha256((source_digest + _digest(_files(folder), folder)).encode())
+        found.append(Submission(student, assignment, notebooks, digest.hexdigest()))
+    missing = sorted(set(students) - {s.student for s in found})
+    if missing:
+        raise HoctapError(
+            f"Không có bài nộp {assignment} của: {', '.join(missing)}.",
+            "Kiểm tra mã học viên, hoặc thu bài trước (hoctap course collect).",
+        )
+    return found
+
+
+class GradeLog:
+    """``.hoctap/grade-log.jsonl``: one line per graded submission, appended and synced."""
+
+    def __init__(self, course: Course) -> None:
+        self.path = course.root / LOG_NAME
+
+    def graded(self) -> dict[tuple[str, str], str]:
+        done: dict[tuple[str, str], str] = {}
+        if not self.path.is_file():
+            return done
+        for line in self.path.read_text(encoding="utf-8").splitlines():
+            with suppress(ValueError, KeyError, TypeError):  # a line cut short by a kill
+                entry = json.loads(line)
+                done[(entry["assignment"], entry["student"])] = entry["digest"]
+        return done
+
+    def add(self, submission: Submission, outcome: Outcome) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        entry = {
+            "assignment": submission.assignment,
+            "student": submission.student,
+            "digest": submission.digest,
+            "score": outcome.score,
+            "graded_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        with self.path.open("a", encoding="utf-8") as out:
+            out.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            out.flush()
+            os.fsync(out.fileno())
+
+
+def _up_to_date(course: Course, submissions: list[Submission]) -> set[str]:
+    """Students whose submission was graded from these very files, and still is."""
+    if not submissions:
+        return set()
+    assignment = submissions[0].assignment
+    logged = GradeLog(course).graded()
+    with course.lock, course.gradebook() as gb:
+        in_gradebook = {s.student.id for s in gb.find_assignment(assignment).submissions}
+    fresh = set()
+    for sub in submissions:
+        dest = course.path(course.coursedir.autograded_directory, sub.student, assignment)
+        if (
+            logged.get((assignment, sub.student)) == sub.digest
+            and sub.student in in_gradebook
+            and all((dest / nb.name).is_file() for nb in sub.notebooks)
+        ):
+            fresh.add(sub.student)
+    return fresh
+
+
+def imported_modules(notebooks: Iterable[Path]) -> list[str]:
+    """Installed top-level modules the notebooks import (the zygote preloads them)."""
+    import importlib.util
+
+    import nbformat
+
+    names: set[str] = set()
+    for path in notebooks:
+        for cell in nbformat.read(path, as_version=4).cells:  # type: ignore[no-untyped-call]
+            if cell.cell_type != "code":
+                continue
+            lines = [
+                ln for ln in cell.source.splitlines() if not ln.lstrip().startswith(("%", "!"))
+            ]
+            try:
+                tree = ast.parse("\n".join(lines))
+            except SyntaxError:
+                continue
+            for node in tree.body:
+                if isinstance(node, ast.Import):
+                    names.update(alias.name.split(".")[0] for alias in node.names)
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    names.add(node.module.split(".")[0])
+    found = []
+    for name in sorted(names):
+        with suppress(ImportError, ValueError):
+            if importlib.util.find_spec(name) is not None:
+                found.append(name)
+    return found
+
+
+# -- running it ------------------------------------------------------------------------------
+
+
+class _NbgraderLog(logging.Handler):
+    """nbgrader's log of a run: into ``.hoctap/grade.log``, and its warnings onto the outcome.
+
+    The file is opened for each line: logging set-up elsewhere in the process (traitlets
+    applications call ``dictConfig``, which closes every handler) cannot break a run.
+    """
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(logging.INFO)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.local = threading.local()
+        self.lock_ = threading.Lock()
+
+    def _write(self, text: str) -> None:
+        with self.lock_, self.path.open("a", encoding="utf-8") as out:
+            out.write(f"{datetime.now(UTC).isoformat(timespec='seconds')} {text}\n")
+
+    def emit(self, record: logging.LogRecord) -> None:
+        outcome: Outcome | None = getattr(self.local, "outcome", None)
+        who = f"{outcome.student}/{outcome.assignment}" if outcome else "-"
+        message = record.getMessage()
+        try:
+            self._write(f"{record.levelname} {who}: {message}")
+        except OSError:
+            self.handleError(record)
+        if outcome is not None and record.levelno >= logging.WARNING:
+            outcome.notes.append(message)
+
+    def exception(self, outcome: Outcome, attempt: int) -> None:
+        """The full traceback of a failed attempt, for whoever investigates it."""
+        import traceback
+
+        who = f"{outcome.student}/{outcome.assignment}"
+        self._write(f"ERROR {who}: attempt {attempt}: {outcome.reason}\n{traceback.format_exc()}")
+
+
+@contextmanager
+def _quiet_nbgrader(course: Course) -> Iterator[_NbgraderLog]:
+    """nbgrader's log goes to the course's grade.log instead of the terminal; its SQLAlchemy
+    warnings about its own session use are known and harmless (nbgrader autograde shows them)."""
+    import warnings
+
+    from sqlalchemy.exc import SAWarning
+
+    logger = course.app.log
+    handlers, propagate = list(logger.handlers), logger.propagate
+    handler = _NbgraderLog(course.root / ".hoctap" / "grade.log")
+    for h in handlers:
+        logger.removeHandler(h)
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", category=SAWarning, module=r"nbgrader\.api")
+            yield handler
+    finally:
+        logger.removeHandler(handler)
+        for h in handlers:
+            logger.addHandler(h)
+        logger.propagate = propagate
+
+
+@contextmanager
+def _environment(name: str, value: str) -> Iterator[None]:
+    before = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before
+
+
+class Grader:
+    """Grades submissions of one assignment on several threads."""
+
+    def __init__(self, course: Course, workers: int, limits: Limits, fork: bool = True) -> None:
+        self.course = course
+        self.workers = max(1, workers)
+        self.limits = limits
+        self.fork = fork
+        self._local = threading.local()
+        self._watches: set[Watch] = set()
+        self._watches_lock = threading.Lock()
+        self._stopping = threading.Event()
+        self.log: _NbgraderLog | None = None
+
+    def _pipeline(self, kernel_manager: type) -> Pipeline:
+        pipeline: Pipeline | None = getattr(self._local, "pipeline", None)
+        if pipeline is None:
+            pipeline = Pipeline(self.course, kernel_manager)
+            self._local.pipeline = pipeline
+        return pipeline
+
+    def _grade(self, sub: Submission, kernel_manager: type) -> Outcome:
+        started = time.monotonic()
+        outcome = Outcome(sub.student, sub.assignment, "failed")
+        if self.log is not None:
+            self.log.local.outcome = outcome
+        if not sub.notebooks:
+            outcome.reason = "Không có notebook nào của bài trong thư mục đã nộp."
+            return outcome
+        pipeline = self._pipeline(kernel_manager)
+        for attempt in (1, 2):
+            outcome.attempts = attempt
+            watch = Watch()
+            with self._watches_lock:
+                self._watches.add(watch)
+            timer = threading.Timer(self.limits.wall_seconds or 1e9, watch.expire)
+            timer.daemon = True
+            timer.start()
+            work = Work(sub.student, sub.assignment, list(sub.notebooks))
+            try:
+                with watching(watch):
+                    dest = pipeline.prepare(work)
+                    pipeline.run(work, dest)
+                totals = pipeline.save(work, dest)
+            except Exception as exc:  # every failure is reported; none becomes a grade
+                outcome.reason = self._explain(exc, watch)
+                if self.log is not None:
+                    self.log.exception(outcome, attempt)
+                final = attempt == 2 or watch.expired or self._stopping.is_set()
+                final = final or _limit_signal(watch.last_exit()) is not None
+                if final:
+                    _remove_autograded(self.course, sub)
+                    break
+            else:
+                outcome.status, outcome.reason = "graded", ""
+                outcome.score, outcome.max_score = totals["score"], totals["max_score"]
+                outcome.seconds_late, outcome.penalty = totals["seconds_late"], totals["penalty"]
+                outcome.needs_manual_grade = totals["needs_manual_grade"]
+                break
+            finally:
+                timer.cancel()
+                with self._watches_lock:
+                    self._watches.discard(watch)
+        outcome.seconds = time.monotonic() - started
+        return outcome
+
+    def _explain(self, exc: BaseException, watch: Watch) -> str:
+        if self._stopping.is_set():
+            return "Đã dừng giữa chừng; chạy lại lệnh để chấm bài này."
+        if watch.expired:
+            return f"Vượt giới hạn thời gian {self.limits.wall_seconds:g} giây cho một bài."
+        signal_name = _limit_signal(watch.last_exit())
+        if signal_name == "SIGXCPU":
+            return f"Vượt giới hạn {self.limits.cpu_seconds} giây CPU cho một kernel."
+        code = watch.last_exit()
+        if code is not None and code != 0:
+            log = watch.last_log()
+            detail = f" Nhật ký kernel:\n{log}" if log else ""
+            return f"Kernel dừng bất thường (mã {code}).{detail}"
+        if isinstance(exc, GradingError | KernelStartError):
+            return exc.message
+        text = str(exc).strip().splitlines()
+        return f"Lỗi khi chấm: {type(exc).__name__}: {text[0] if text else ''}".strip()
+
+    def run(
+        self,
+        submissions: list[Submission],
+        on_done: Callable[[Outcome], None] | None = None,
+    ) -> list[Outcome]:
+        if not submissions:
+            return []
+        log = GradeLog(self.course)
+        tasks: queue.Queue[Submission | None] = queue.Queue()
+        results: queue.Queue[tuple[Submission, Outcome]] = queue.Queue()
+        for sub in submissions:
+            tasks.put(sub)
+        workers = min(self.workers, len(submissions))
+        for _ in range(workers):
+            tasks.put(None)
+        master = self.course.path(
+            self.course.coursedir.source_directory, ".", submissions[0].assignment
+        )
+        with (
+            _environment("NBGRADER_EXECUTION", "autograde"),
+            _quiet_nbgrader(self.course) as self.log,
+            self._kernels(master) as manager,
+        ):
+
+            def work() -> None:
+                import asyncio
+
+                try:
+                    while (sub := tasks.get()) is not None:
+                        if self._stopping.is_set():
+                            continue
+                        results.put((sub, self._grade(sub, manager)))
+                finally:
+                    with suppress(RuntimeError):
+                        asyncio.get_event_loop_policy().get_event_loop().close()
+
+            threads = [threading.Thread(target=work, daemon=True) for _ in range(workers)]
+            for thread in threads:
+                thread.start()
+            outcomes: list[Outcome] = []
+            try:
+                while len(outcomes) < len(submissions) and any(t.is_alive() for t in threads):
+                    try:
+                        sub, outcome = results.get(timeout=0.2)
+                    except queue.Empty:
+                        continue
+                    if outcome.status == "graded":
+                        log.add(sub, outcome)
+                    outcomes.append(outcome)
+                    if on_done is not None:
+                        on_done(outcome)
+            except BaseException:
+                self.stop()
+                raise
+            finally:
+                for thread in threads:
+                    thread.join()
+        return outcomes
+
+    def stop(self) -> None:
+        """Stop: kill running kernels; what was not graded is graded by the next run."""
+        self._stopping.set()
+        with self._watches_lock:
+            for watch in self._watches:
+                watch.expire()
+
+    @contextmanager
+    def _kernels(self, master: Path) -> Iterator[type]:
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="hoctap-grade-") as tmp:
+            folder = Path(tmp)
+            zygote = None
+            if self.fork:
+                preload = imported_modules(master.glob("*.ipynb")) if master.is_dir() else []
+                zygote = Zygote(preload, dict(os.environ), folder)
+            try:
+                yield kernel_manager_for(zygote, self.limits, folder)
+            finally:
+                if zygote is not None:
+                    zygote.close()
+
+
+def _limit_signal(code: int | None) -> str | None:
+    import signal
+
+    if code is not None and code < 0 and -code == signal.SIGXCPU:
+        return "SIGXCPU"
+    return None
+
+
+def _remove_autograded(course: Course, sub: Submission) -> None:
+    """As nbgrader does for a failed submission: no half-graded notebooks are left."""
+    import shutil
+
+    dest = course.path(course.coursedir.autograded_directory, sub.student, sub.assignment)
+    if dest.exists():
+        shutil.rmtree(dest, ignore_errors=True)
+
+
+def grade(
+    course_dir: Path,
+    assignment: str,
+    *,
+    students: list[str] | None = None,
+    workers: int | None = None,
+    limits: Limits | None = None,
+    force: bool = False,
+    fork: bool = True,
+    on_start: Callable[[int, int], None] | None = None,
+    on_done: Callable[[Outcome], None] | None = None,
+) -> GradeRun:
+    """Grade the assignment's submissions in an nbgrader course folder."""
+    started = time.monotonic()
+    course = Course(course_dir)
+    found = find_submissions(course, assignment, students or [])
+    fresh = set() if force else _up_to_date(course, found)
+    todo = [s for s in found if s.student not in fresh]
+    if on_start is not None:
+        on_start(len(todo), len(fresh))
+    grader = Grader(course, workers or os.cpu_count() or 1, limits or Limits(), fork=fork)
+    outcomes = grader.run(todo, on_done)
+    unchanged = [Outcome(s.student, assignment, "unchanged") for s in found if s.student in fresh]
+    failed = {o.student for o in outcomes if o.status == "failed"}
+    scores = {k: v for k, v in gradebook_scores(course, assignment).items() if k not in failed}
+    run = GradeRun(outcomes + unchanged, time.monotonic() - started, scores)
+    if feedback_shows_hidden_tests(course, assignment):
+        run.warnings.append(
+            f"Bài {assignment} có bài kiểm tra ẩn, nhưng cấu hình nbgrader của khoá học này đưa "
+            "chúng vào phản hồi gửi học viên. Thêm ClearHiddenTests vào "
+            "c.GenerateFeedback.preprocessors (sau GetGrades) trước khi tạo phản hồi."
+        )
+    return run
+
+
+def feedback_shows_hidden_tests(course: Course, assignment: str) -> bool:
+    """Whether the assignment has hidden tests that the course's feedback would show.
+
+    nbgrader's default feedback keeps them; hoctap's own course removes them.
+    """
+    from nbgrader.converters import GenerateFeedback
+    from nbgrader.preprocessors import ClearHiddenTests
+    from traitlets.utils.importstring import import_item
+
+    master = course.path(course.coursedir.source_directory, ".", assignment)
+    marker = ClearHiddenTests(parent=course.app).begin_test_delimeter
+    if not any(marker in p.read_text(encoding="utf-8") for p in master.glob("*.ipynb")):
+        return False
+    steps = GenerateFeedback(coursedir=course.coursedir, parent=course.app).preprocessors
+    classes = [import_item(s) if isinstance(s, str) else s for s in steps]
+    return not any(isinstance(c, type) and issubclass(c, ClearHiddenTests) for c in classes)
+
+
+def gradebook_scores(course: Course, assignment: str) -> dict[str, tuple[float, float, bool]]:
+    """Scores of the assignment's submissions, late penalty subtracted (nbgrader keeps it apart)."""
+    with course.lock, course.gradebook() as gb:
+        return {
+            s.student.id: (
+                float(s.score) - float(s.late_submission_penalty),
+                float(s.max_score),
+                float(s.total_seconds_late) > 0,
+            )
+            for s in gb.find_assignment(assignment).submissions
+        }

@@ -1,0 +1,137 @@
+"""``hoctap grade`` on a terminal: a progress bar with count and ETA, then the summary."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from hoctap.errors import HoctapError
+
+if TYPE_CHECKING:
+    from hoctap.grading.batch import Outcome
+    from hoctap.settings import Settings
+
+
+def _fail(message: str, hint: str = "", code: int = 1) -> None:
+    typer.echo(f"Lỗi: {message}", err=True)
+    if hint:
+        typer.echo(hint, err=True)
+    raise typer.Exit(code)
+
+
+def _platform_course(settings: Settings, module: str) -> Path:
+    from hoctap import course
+    from hoctap.gradebook import prepare
+
+    course.check_module(module)
+    prepare(settings)
+    return course.ensure_course_dir(settings)
+
+
+def _units(settings: Settings) -> dict[str, tuple[str, str]]:
+    from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
+
+    from hoctap.db import open_database
+    from hoctap.db.models import Person
+
+    db = open_database(settings)
+    try:
+        with db.session() as session:
+            people = session.scalars(select(Person).options(selectinload(Person.unit)))
+            return {p.code: (p.unit.code, p.unit.name) for p in people}
+    finally:
+        db.close()
+
+
+def run(
+    module: str,
+    *,
+    students: list[str],
+    workers: int | None,
+    course_dir: Path | None,
+    force: bool,
+    limits: tuple[float, int, int],
+    settings: Settings | None,
+) -> None:
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from hoctap.grading.batch import grade
+    from hoctap.grading.kernels import Limits
+    from hoctap.grading.summary import summarize
+    from hoctap.io.writers import write_records
+
+    console = Console(stderr=True)
+    columns = (
+        TextColumn("Chấm {task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("· đã chạy"),
+        TimeElapsedColumn(),
+        TextColumn("· còn khoảng"),
+        TimeRemainingColumn(),
+    )
+    failed_count = 0
+    try:
+        folder = course_dir if course_dir else _platform_course(settings, module)  # type: ignore[arg-type]
+        with Progress(*columns, console=console, transient=False) as progress:
+            task = progress.add_task(module, total=None)
+
+            def started(todo: int, fresh: int) -> None:
+                progress.update(task, total=todo)
+                if fresh:
+                    progress.console.print(
+                        f"{fresh} bài đã chấm và không đổi: bỏ qua (--force để chấm lại)."
+                    )
+
+            def done(outcome: Outcome) -> None:
+                nonlocal failed_count
+                progress.advance(task)
+                if outcome.status == "failed":
+                    failed_count += 1
+                    progress.console.print(f"[red]Lỗi[/red] {outcome.student}: {outcome.reason}")
+
+            result = grade(
+                folder,
+                module,
+                students=students,
+                workers=workers,
+                limits=Limits(*limits),
+                force=force,
+                on_start=started,
+                on_done=done,
+            )
+    except HoctapError as error:
+        _fail(error.message, error.hint)
+    except KeyboardInterrupt:
+        _fail(
+            "Đã dừng. Các bài đã chấm được giữ lại; chạy lại lệnh để chấm phần còn lại.", code=130
+        )
+    units = _units(settings) if settings is not None else None
+    summary = summarize(result, module, units)
+    for line in summary.lines:
+        typer.echo(line)
+    if summary.by_unit:
+        typer.echo("\nTheo đơn vị:")
+        from hoctap.grading.summary import UNIT_COLUMNS
+
+        write_records(summary.by_unit, UNIT_COLUMNS, "table", None, f"Kết quả chấm {module}")
+    if summary.failures:
+        typer.echo(
+            "\nBài chưa chấm được (không ghi điểm; sửa nguyên nhân rồi chạy lại lệnh):", err=True
+        )
+        for line in summary.failures:
+            typer.echo(f"  - {line}", err=True)
+        sys.stderr.flush()
+        raise typer.Exit(1)

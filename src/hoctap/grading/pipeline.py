@@ -1,0 +1,258 @@
+"""nbgrader's autograde steps for one submission, split so that several submissions run at once.
+
+``nbgrader autograde`` does, for each submission: create the student and the submission in the
+gradebook, copy the files, then for each notebook a *sanitize* export (ClearOutput,
+DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata) and an *autograde*
+export (Execute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
+AssignLatePenalties, CheckCellMetadata). This module runs the very same preprocessors, built
+from the course's own configuration (so a course that changed either list keeps its change),
+in three stages:
+
+1. *sanitize*, under the gradebook lock (it reads the gradebook);
+2. *execute*: the steps before the first one that writes to the gradebook, with no lock;
+   this is where the time goes, and where several submissions run side by side;
+3. *record*, under the gradebook lock: the submission is created or updated, then the
+   remaining steps (SaveAutoGrades, AssignLatePenalties, ...) save the grades.
+
+Nothing is written to the gradebook for a submission until every notebook of it has run, so a
+kernel that dies leaves no grade behind (nbgrader writes the submission first: nbgrader #174).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hoctap.errors import HoctapError
+
+
+class GradingError(HoctapError):
+    """A submission could not be graded (it is reported, never written as a grade)."""
+
+
+@contextmanager
+def in_folder(folder: Path) -> Iterator[None]:
+    """Run with ``folder`` as the working folder (nbgrader reads its config from there)."""
+    before = os.getcwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+class Course:
+    """An nbgrader course folder and its configuration, loaded as ``nbgrader autograde`` would."""
+
+    def __init__(self, root: Path) -> None:
+        from hoctap.imports import defer_iri_grammar
+
+        defer_iri_grammar()
+        from nbgrader.apps.autogradeapp import AutogradeApp
+        from nbgrader.converters import Autograde
+
+        self.root = root.resolve()
+        if not self.root.is_dir():
+            raise HoctapError(f"Không có thư mục khoá học {root}.", "Kiểm tra lại --course-dir.")
+        with in_folder(self.root):
+            app = AutogradeApp()
+            app.initialize([])
+        app.coursedir.root = str(self.root)
+        self.app = app
+        self.coursedir = app.coursedir
+        self.converter = Autograde(coursedir=app.coursedir, parent=app)
+        self.db_url: str = app.coursedir.db_url
+        self.course_id: str = app.coursedir.course_id
+        self.lock = threading.Lock()
+        """Held for every gradebook access of a grading run."""
+
+    def path(self, step: str, student: str, assignment: str) -> Path:
+        return Path(self.coursedir.format_path(step, student, assignment))
+
+    def gradebook(self) -> Any:
+        from nbgrader.api import Gradebook
+
+        return Gradebook(self.db_url, self.course_id)
+
+
+_RECORDING_STEPS = ("SaveAutoGrades", "AssignLatePenalties", "SaveCells")
+
+
+def _records(step: type) -> bool:
+    """Whether a preprocessor writes to the gradebook (it and all after it run under the lock)."""
+    return any(base.__name__ in _RECORDING_STEPS for base in step.__mro__)
+
+
+@dataclass
+class Executed:
+    """One notebook, run, waiting to be recorded."""
+
+    notebook_id: str
+    output: str
+    resources: dict[str, Any]
+
+
+@dataclass
+class Work:
+    """What a grading thread needs for one submission."""
+
+    student: str
+    assignment: str
+    notebooks: list[Path]
+    executed: list[Executed] = field(default_factory=list)
+
+
+class Pipeline:
+    """The three stages, with preprocessors built once per grading thread."""
+
+    def __init__(self, course: Course, kernel_manager_class: type | None) -> None:
+        from nbgrader.preprocessors import Execute
+
+        self.course = course
+        converter = course.converter
+        steps = list(converter.autograde_preprocessors)
+        cut = next((i for i, step in enumerate(steps) if _records(step)), len(steps))
+        self.sanitize = self._exporter(list(converter.sanitize_preprocessors))
+        self.execute = self._exporter(steps[:cut])
+        self.record = self._exporter(steps[cut:])
+        for step in self.execute._preprocessors:
+            if isinstance(step, Execute) and kernel_manager_class is not None:
+                step.kernel_manager_class = kernel_manager_class
+                step.shutdown_kernel = "immediate"  # the kernel is thrown away anyway
+
+    def _exporter(self, steps: list[Any]) -> Any:
+        converter = self.course.converter
+        exporter = converter.exporter_class(parent=converter, config=converter.config)
+        exporter._preprocessors = []
+        for step in steps:
+            exporter.register_preprocessor(step)
+        return exporter
+
+    def _resources(self, work: Work, notebook_id: str) -> dict[str, Any]:
+        return {
+            "unique_key": notebook_id,
+            "output_files_dir": f"{notebook_id}_files",
+            "nbgrader": {
+                "student": work.student,
+                "assignment": work.assignment,
+                "notebook": notebook_id,
+                "db_url": self.course.db_url,
+            },
+        }
+
+    # -- stage 0 and 1: files, then sanitize ---------------------------------------------
+
+    def prepare(self, work: Work) -> Path:
+        """Copy the submission's files as nbgrader does, then sanitize each notebook."""
+        from nbgrader.utils import find_all_files
+
+        course = self.course
+        source = course.path(course.coursedir.submitted_directory, work.student, work.assignment)
+        dest = course.path(course.coursedir.autograded_directory, work.student, work.assignment)
+        if dest.exists():
+            shutil.rmtree(dest)
+        dest.mkdir(parents=True)
+        ignore = list(course.coursedir.ignore)
+        for name in find_all_files(str(source), [*ignore, "*.ipynb"]):
+            _copy(Path(name), dest / Path(name).relative_to(source))
+        master = course.path(course.coursedir.source_directory, ".", work.assignment)
+        kept = {
+            str(master / x) for x in course.converter.exclude_overwriting.get(work.assignment, [])
+        }
+        for name in find_all_files(str(master), [*ignore, "*.ipynb"]):
+            if name not in kept:
+                _copy(Path(name), dest / Path(name).relative_to(master))
+        for notebook in work.notebooks:
+            resources = self._resources(work, notebook.stem)
+            with course.lock:
+                output, _ = self.sanitize.from_filename(str(notebook), resources=resources)
+            (dest / notebook.name).write_text(output, encoding="utf-8")
+        return dest
+
+    # -- stage 2: execute --------------------------------------------------------------------
+
+    def run(self, work: Work, dest: Path) -> None:
+        """Execute every notebook (no lock: this is what runs in parallel)."""
+        work.executed.clear()
+        for notebook in work.notebooks:
+            resources = self._resources(work, notebook.stem)
+            output, resources = self.execute.from_filename(str(dest / notebook.name), resources)
+            work.executed.append(Executed(notebook.stem, output, resources))
+
+    # -- stage 3: record ---------------------------------------------------------------------
+
+    def save(self, work: Work, dest: Path) -> dict[str, Any]:
+        """Create or update the submission and save the grades; returns its totals."""
+        import nbformat
+
+        course = self.course
+        with course.lock:
+            self._submission(work)
+            outputs = []
+            for done in work.executed:
+                node = nbformat.reads(done.output, as_version=4)  # type: ignore[no-untyped-call]
+                output, _ = self.record.from_notebook_node(node, resources=done.resources)
+                outputs.append((done.notebook_id, output))
+            self._zero_missing(work)
+            with course.gradebook() as gb:
+                submission = gb.find_submission(work.assignment, work.student)
+                totals = {
+                    "score": float(submission.score),
+                    "max_score": float(submission.max_score),
+                    "seconds_late": float(submission.total_seconds_late),
+                    "penalty": float(submission.late_submission_penalty),
+                    "needs_manual_grade": bool(submission.needs_manual_grade),
+                }
+        for notebook_id, output in outputs:
+            (dest / f"{notebook_id}.ipynb").write_text(output, encoding="utf-8")
+        course.converter.set_permissions(work.assignment, work.student)
+        return totals
+
+    def _submission(self, work: Work) -> None:
+        from nbgrader.api import MissingEntry
+
+        course = self.course
+        folder = course.path(course.coursedir.submitted_directory, work.student, work.assignment)
+        timestamp = course.coursedir.get_existing_timestamp(str(folder))
+        with course.gradebook() as gb:
+            if course.converter.create_student:
+                gb.update_or_create_student(work.student)
+            else:
+                try:
+                    gb.find_student(work.student)
+                except MissingEntry as exc:
+                    raise GradingError(
+                        f"Học viên {work.student} không có trong sổ điểm nbgrader."
+                    ) from exc
+            if timestamp:
+                gb.update_or_create_submission(work.assignment, work.student, timestamp=timestamp)
+            else:
+                gb.update_or_create_submission(work.assignment, work.student)
+
+    def _zero_missing(self, work: Work) -> None:
+        """A notebook of the assignment that was not submitted scores 0, as in nbgrader."""
+        course = self.course
+        submitted = {p.stem for p in work.notebooks}
+        folder = course.path(course.coursedir.submitted_directory, work.student, work.assignment)
+        with course.gradebook() as gb:
+            for notebook in gb.find_assignment(work.assignment).notebooks:
+                if notebook.name in submitted or (folder / f"{notebook.name}.ipynb").exists():
+                    continue
+                found = gb.find_submission_notebook(notebook.name, work.assignment, work.student)
+                for grade in found.grades:
+                    grade.auto_score = 0
+                    grade.needs_manual_grade = False
+                gb.db.commit()
+
+
+def _copy(source: Path, dest: Path) -> None:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if dest.exists():
+        dest.unlink()
+    shutil.copy(source, dest)
