@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -39,7 +41,12 @@ def test_a_late_submission_loses_the_policy_share(home: Path, sqlite_gradebook: 
         (folder / ANSWERS_FILE).write_text(json.dumps(choices), encoding="utf-8")
         course.submit(settings, MODULE, student)
     course.collect(settings, MODULE)
-    course.autograde(settings, MODULE)
+    graded = subprocess.run(
+        [sys.executable, "-m", "hoctap", "grade", MODULE], capture_output=True, text=True
+    )
+    assert graded.returncode == 0, graded.stderr
+    assert "Đã chấm 1 bài, 0 bài lỗi, 1 bài nộp muộn" in graded.stdout
+    assert "(không có trong danh sách)" in graded.stdout  # hv-late is not in the roster
     earned = float(len(choices))  # one point per knowledge check
     late = load_policy().late
     expected_penalty = late.penalty(earned, (2 * 24 + 12) * 3600)

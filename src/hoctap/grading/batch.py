@@ -41,7 +41,7 @@ from hoctap.grading.kernels import (
     kernel_manager_for,
     watching,
 )
-from hoctap.grading.pipeline import Course, GradingError, Pipeline, Work
+from hoctap.grading.pipeline import Course, GradingError, Pipeline, Work, shared_engines
 
 LOG_NAME = ".hoctap/grade-log.jsonl"
 
@@ -305,14 +305,38 @@ def _environment(name: str, value: str) -> Iterator[None]:
             os.environ[name] = before
 
 
+class _Kernels:
+    """Where a run's kernels come from: a zygote started at once (it loads ipykernel while the
+    course is being read), or nbclient's usual launch when ``fork`` is off."""
+
+    def __init__(self, fork: bool) -> None:
+        import tempfile
+
+        self._tmp = tempfile.TemporaryDirectory(prefix="hoctap-grade-")
+        self.folder = Path(self._tmp.name)
+        self.zygote = Zygote(dict(os.environ), self.folder) if fork else None
+
+    def manager(self, master: Path, limits: Limits) -> type:
+        modules = imported_modules(master.glob("*.ipynb")) if master.is_dir() else []
+        if self.zygote is not None and not self.zygote.preload(modules):
+            self.zygote.close()  # an import started a thread: launch kernels the usual way
+            self.zygote = None
+        return kernel_manager_for(self.zygote, limits, self.folder)
+
+    def close(self) -> None:
+        if self.zygote is not None:
+            self.zygote.close()
+        self._tmp.cleanup()
+
+
 class Grader:
     """Grades submissions of one assignment on several threads."""
 
-    def __init__(self, course: Course, workers: int, limits: Limits, fork: bool = True) -> None:
+    def __init__(self, course: Course, workers: int, limits: Limits, kernels: _Kernels) -> None:
         self.course = course
         self.workers = max(1, workers)
         self.limits = limits
-        self.fork = fork
+        self.kernels = kernels
         self._local = threading.local()
         self._watches: set[Watch] = set()
         self._watches_lock = threading.Lock()
@@ -408,10 +432,11 @@ class Grader:
             self.course.coursedir.source_directory, ".", submissions[0].assignment
         )
         with (
+            shared_engines(),
             _environment("NBGRADER_EXECUTION", "autograde"),
             _quiet_nbgrader(self.course) as self.log,
-            self._kernels(master) as manager,
         ):
+            manager = self.kernels.manager(master, self.limits)
 
             def work() -> None:
                 import asyncio
@@ -455,22 +480,6 @@ class Grader:
             for watch in self._watches:
                 watch.expire()
 
-    @contextmanager
-    def _kernels(self, master: Path) -> Iterator[type]:
-        import tempfile
-
-        with tempfile.TemporaryDirectory(prefix="hoctap-grade-") as tmp:
-            folder = Path(tmp)
-            zygote = None
-            if self.fork:
-                preload = imported_modules(master.glob("*.ipynb")) if master.is_dir() else []
-                zygote = Zygote(preload, dict(os.environ), folder)
-            try:
-                yield kernel_manager_for(zygote, self.limits, folder)
-            finally:
-                if zygote is not None:
-                    zygote.close()
-
 
 def _limit_signal(code: int | None) -> str | None:
     import signal
@@ -503,14 +512,18 @@ def grade(
 ) -> GradeRun:
     """Grade the assignment's submissions in an nbgrader course folder."""
     started = time.monotonic()
-    course = Course(course_dir)
-    found = find_submissions(course, assignment, students or [])
-    fresh = set() if force else _up_to_date(course, found)
-    todo = [s for s in found if s.student not in fresh]
-    if on_start is not None:
-        on_start(len(todo), len(fresh))
-    grader = Grader(course, workers or os.cpu_count() or 1, limits or Limits(), fork=fork)
-    outcomes = grader.run(todo, on_done)
+    kernels = _Kernels(fork)
+    try:
+        course = Course(course_dir)
+        found = find_submissions(course, assignment, students or [])
+        fresh = set() if force else _up_to_date(course, found)
+        todo = [s for s in found if s.student not in fresh]
+        if on_start is not None:
+            on_start(len(todo), len(fresh))
+        grader = Grader(course, workers or os.cpu_count() or 1, limits or Limits(), kernels)
+        outcomes = grader.run(todo, on_done)
+    finally:
+        kernels.close()
     unchanged = [Outcome(s.student, assignment, "unchanged") for s in found if s.student in fresh]
     failed = {o.student for o in outcomes if o.status == "failed"}
     scores = {k: v for k, v in gradebook_scores(course, assignment).items() if k not in failed}

@@ -104,10 +104,12 @@ class KernelStartError(HoctapError):
 class Zygote:
     """A ``hoctap.grading.zygote`` process; safe to use from several threads."""
 
-    def __init__(self, preload: list[str], env: dict[str, str], folder: Path) -> None:
+    def __init__(self, env: dict[str, str], folder: Path) -> None:
+        """Start the zygote; it loads ipykernel meanwhile (the first request waits for it)."""
         self._lock = threading.Lock()
+        self._ready = False
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "hoctap.grading.zygote", *preload],
+            [sys.executable, "-m", "hoctap.grading.zygote"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,
@@ -115,10 +117,14 @@ class Zygote:
             text=True,
             start_new_session=True,
         )
-        hello = self._read()
-        if not hello.get("ready"):
-            raise KernelStartError("Không khởi động được tiến trình tạo kernel.")
-        self.not_preloaded: list[str] = list(hello.get("failed", []))
+
+    def preload(self, modules: list[str]) -> bool:
+        """Import these modules in the zygote; False if it can no longer fork safely.
+
+        A module that cannot be imported is left out (the kernel fails on it, as it would).
+        A module that starts a thread at import makes forking unsafe.
+        """
+        return int(self._ask({"op": "preload", "modules": modules}).get("threads", 0)) == 1
 
     def _read(self) -> dict[str, Any]:
         assert self.process.stdout is not None
@@ -130,6 +136,10 @@ class Zygote:
 
     def _ask(self, request: dict[str, Any]) -> dict[str, Any]:
         with self._lock:
+            if not self._ready:
+                if not self._read().get("ready"):
+                    raise KernelStartError("Không khởi động được tiến trình tạo kernel.")
+                self._ready = True
             assert self.process.stdin is not None
             try:
                 self.process.stdin.write(json.dumps(request) + "\n")

@@ -6,8 +6,11 @@ modules it is asked to preload), never runs a line of notebook code, and then fo
 kernel. Each child is a fresh process: it starts IPython exactly as ipykernel_launcher does, with
 its own memory, and nothing one trainee's code does can reach another trainee's kernel.
 
-Protocol: one JSON object per line on stdin, one reply per line on stdout.
+Protocol: ``{"ready": true}`` on stdout once ipykernel is loaded; then one JSON object per line
+on stdin, one reply per line on stdout.
 
+- ``{"op": "preload", "modules": [...]}`` imports modules kernels will need; replies
+  ``{"failed": [...]}`` with those that could not be imported.
 - ``{"op": "spawn", "argv": [...], "cwd": ..., "env": {...}, "limits": {...}, "log": path}``
   forks a kernel and replies ``{"pid": N}``. The child becomes the leader of a new session, dies
   with the zygote, and applies the resource limits to itself before any notebook code runs.
@@ -24,6 +27,7 @@ import json
 import os
 import signal
 import sys
+import threading
 from typing import Any
 
 _PR_SET_PDEATHSIG = 1
@@ -127,26 +131,33 @@ def main() -> None:
     import ipykernel.kernelapp  # noqa: F401
 
     preload(KERNEL_MODULES)
-    failed = preload([m for m in sys.argv[1:] if m])
-    # What the imports put in the environment (ipykernel.debugger sets PYDEVD_USE_FRAME_EVAL):
-    # a launched kernel gets it the same way, so every forked one gets it too.
-    set_by_imports = {k: v for k, v in os.environ.items() if before.get(k) != v}
     out = sys.stdout
-    out.write(json.dumps({"ready": True, "failed": failed}) + "\n")
+    out.write(json.dumps({"ready": True}) + "\n")
     out.flush()
     children: set[int] = set()
     for line in sys.stdin:
         request = json.loads(line)
-        if request["op"] == "spawn":
+        if request["op"] == "preload":
+            failed = preload(list(request["modules"]))
+            # Forking is safe only from a single-threaded process: say if an import started one.
+            reply: dict[str, Any] = {"failed": failed, "threads": threading.active_count()}
+        elif request["op"] == "spawn":
+            # What imports put in the environment (ipykernel.debugger sets PYDEVD_USE_FRAME_EVAL):
+            # a launched kernel gets it the same way, so every forked one gets it too.
+            set_by_imports = {k: v for k, v in os.environ.items() if before.get(k) != v}
             pid = os.fork()
             if pid == 0:
                 try:
                     request["env"] = {**set_by_imports, **request["env"]}
                     _run_kernel(request, base_path)
-                finally:
-                    os._exit(0)
+                except BaseException:
+                    import traceback
+
+                    traceback.print_exc()  # into the kernel's log
+                    os._exit(1)
+                os._exit(0)
             children.add(pid)
-            reply: dict[str, Any] = {"pid": pid}
+            reply = {"pid": pid}
         elif request["op"] == "reap":
             pid = int(request["pid"])
             try:

@@ -37,7 +37,10 @@ def _write_table(
     for record in records:
         table.add_row(*(str(_cell(record.get(c))) for c in columns))
     if output is None:
-        Console().print(table)
+        console = Console()
+        if not console.is_terminal:  # piped or redirected: no terminal width to wrap at
+            console = Console(width=200)
+        console.print(table)
         return
     with output.open("w", encoding="utf-8") as handle:
         Console(file=handle, width=200).print(table)
