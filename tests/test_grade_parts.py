@@ -86,7 +86,8 @@ def test_zygote_refuses_to_fork_after_an_import_starts_a_thread(tmp_path: Path) 
     from hoctap.grading.kernels import Zygote
 
     (tmp_path / "starts_thread.py").write_text(
-        "import threading, time\nthreading.Thread(target=time.sleep, args=(30,), daemon=True).start()\n",
+        "import threading, time\n"
+        "threading.Thread(target=time.sleep, args=(30,), daemon=True).start()\n",
         encoding="utf-8",
     )
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}
