@@ -212,25 +212,33 @@ def db_url_of(course: Path) -> str:
     return sqlite_url(course)
 
 
-FIXTURE_ASSIGNMENTS = {
-    # assignment: (source notebook, {student: submitted notebook}) from nbgrader's own tests
+FIXTURE_ASSIGNMENTS: dict[str, tuple[dict[str, str], dict[str, dict[str, str]]]] = {
+    # assignment: ({notebook: source file}, {student: {notebook: submitted file}}), files from
+    # nbgrader's own tests (nbgrader/tests/apps/files)
     "tamper": (
-        "submitted-unchanged.ipynb",
+        {"p1": "submitted-unchanged.ipynb"},
         {
-            "unchanged": "submitted-unchanged.ipynb",
-            "changed": "submitted-changed.ipynb",
-            "cheat": "submitted-cheat-attempt.ipynb",
-            "cheat2": "submitted-cheat-attempt-alternative.ipynb",
-            "gradecell": "submitted-grade-cell-changed.ipynb",
-            "lockedcell": "submitted-locked-cell-changed.ipynb",
+            "unchanged": {"p1": "submitted-unchanged.ipynb"},
+            "changed": {"p1": "submitted-changed.ipynb"},
+            "cheat": {"p1": "submitted-cheat-attempt.ipynb"},
+            "cheat2": {"p1": "submitted-cheat-attempt-alternative.ipynb"},
+            "gradecell": {"p1": "submitted-grade-cell-changed.ipynb"},
+            "lockedcell": {"p1": "submitted-locked-cell-changed.ipynb"},
         },
     ),
-    "loop": ("infinite-loop.ipynb", {"looper": "infinite-loop.ipynb"}),
+    "loop": ({"p1": "infinite-loop.ipynb"}, {"looper": {"p1": "infinite-loop.ipynb"}}),
     "envvar": (
-        "validating-environment-variable.ipynb",
-        {"env": "validating-environment-variable.ipynb"},
+        {"p1": "validating-environment-variable.ipynb"},
+        {"env": {"p1": "validating-environment-variable.ipynb"}},
     ),
-    "effects": ("side-effects.ipynb", {"effects": "side-effects.ipynb"}),
+    "effects": ({"p1": "side-effects.ipynb"}, {"effects": {"p1": "side-effects.ipynb"}}),
+    "multi": (  # two notebooks; one trainee hands in only the first
+        {"p1": "submitted-unchanged.ipynb", "p2": "test.ipynb"},
+        {
+            "both": {"p1": "submitted-changed.ipynb", "p2": "test.ipynb"},
+            "half": {"p1": "submitted-changed.ipynb"},
+        },
+    ),
 }
 
 
@@ -238,15 +246,19 @@ def fixture_course(course: Path, timeout: int = 2) -> None:
     """nbgrader's tamper, infinite-loop, environment and side-effect fixtures as one course."""
     course.mkdir(parents=True, exist_ok=True)
     write_config(course, None, timeout)
-    for assignment, (source, submissions) in FIXTURE_ASSIGNMENTS.items():
+    for assignment, (sources, submissions) in FIXTURE_ASSIGNMENTS.items():
         (course / "source" / assignment).mkdir(parents=True)
-        shutil.copy(NBGRADER_FIXTURES / source, course / "source" / assignment / "p1.ipynb")
+        for notebook, name in sources.items():
+            shutil.copy(
+                NBGRADER_FIXTURES / name, course / "source" / assignment / f"{notebook}.ipynb"
+            )
         nbgrader(course, "db", "assignment", "add", assignment, "--duedate", DUE)
         nbgrader(course, "generate_assignment", assignment, "--create")
-        for student, name in submissions.items():
+        for student, notebooks in submissions.items():
             folder = course / "submitted" / student / assignment
             folder.mkdir(parents=True)
-            shutil.copy(NBGRADER_FIXTURES / name, folder / "p1.ipynb")
+            for notebook, name in notebooks.items():
+                shutil.copy(NBGRADER_FIXTURES / name, folder / f"{notebook}.ipynb")
             (folder / "timestamp.txt").write_text(ON_TIME, encoding="utf-8")
 
 

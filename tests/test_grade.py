@@ -6,6 +6,7 @@ of hoctap (tests/gradecourse.py), and compares gradebooks with what nbgrader its
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -105,6 +106,12 @@ def test_nbgrader_tamper_and_loop_fixtures(tmp_path: Path) -> None:
     assert found["env/envvar"]["score"] == 0
     assert (hoctap_course / "autograded/effects/effects/side-effect.txt").is_file()
     assert not (hoctap_course / "submitted/effects/effects/side-effect.txt").exists()
+    # The notebook "half" did not hand in scores 0, every grade of it, as in nbgrader.
+    missing = {
+        k: v for k, v in found.items() if k.startswith("half/multi/p2/") and "comment" not in k
+    }
+    assert missing and all(v[0] == 0 and v[2] is False for v in missing.values())
+    assert found["half/multi"]["score"] < found["both/multi"]["score"]
 
 
 def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -141,12 +148,18 @@ def test_a_dead_kernel_is_a_reported_failure_not_a_zero(base_course: Path, tmp_p
     assert not (hoctap_course / "autograded" / "hv-chet").exists() or not any(
         (hoctap_course / "autograded" / "hv-chet").rglob("*.ipynb")
     )
-    log = (hoctap_course / ".hoctap" / "grade-log.jsonl").read_text(encoding="utf-8")
-    assert "hv-chet" not in log
+    assert "hv-chet" not in _graded_in_log(hoctap_course)
 
     again = _cli(gc.ASSIGNMENT, "--course-dir", str(hoctap_course))
     assert again.returncode == 1
     assert "1 bài đã chấm và không đổi" in again.stderr  # only the failed one is tried again
+
+    # A resubmission that cannot be graded: the earlier grade stays, and the trainer is told.
+    gc.submit(hoctap_course, "hv-dung", gc.with_words_cell(hoctap_course, killer), gc.LATE)
+    third = _cli(gc.ASSIGNMENT, "--course-dir", str(hoctap_course))
+    assert third.returncode == 1
+    assert "Sổ điểm vẫn giữ điểm của lần nộp trước" in third.stderr
+    assert gc.scores(gc.db_url_of(hoctap_course))["hv-dung/ps1"]["score"] == 5
 
 
 def test_a_kernel_that_dies_once_is_retried(
@@ -168,6 +181,18 @@ def test_a_kernel_that_dies_once_is_retried(
     run = grade(course, gc.ASSIGNMENT, workers=1)
     (outcome,) = run.outcomes
     assert (outcome.status, outcome.attempts, outcome.score) == ("graded", 2, 5)
+
+
+def _graded_in_log(course: Path) -> list[str]:
+    """Students with a "graded" line in the course's grade log."""
+    log = course / ".hoctap" / "grade-log.jsonl"
+    if not log.is_file():
+        return []
+    entries = []
+    for line in log.read_text(encoding="utf-8").splitlines():
+        with contextlib.suppress(ValueError):  # the last line of a killed run may be cut short
+            entries.append(json.loads(line))
+    return [e["student"] for e in entries if e.get("digest")]
 
 
 def _zygotes() -> list[int]:
@@ -200,18 +225,16 @@ def test_killed_half_way_then_rerun_loses_nothing(base_course: Path, tmp_path: P
     course = gc.copy_course(origin, tmp_path / "course")
     grade(reference, gc.ASSIGNMENT, workers=2)
 
-    log = course / ".hoctap" / "grade-log.jsonl"
     process = subprocess.Popen(
         [sys.executable, "-m", "hoctap", "grade", gc.ASSIGNMENT, "--course-dir", str(course),
          "--workers", "1"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    graded = lambda: log.is_file() and len(log.read_text().splitlines()) >= 3  # noqa: E731
-    assert _wait(graded, 120), "three submissions were not graded in time"
+    assert _wait(lambda: len(_graded_in_log(course)) >= 3, 120), "grading did not start"
     process.send_signal(signal.SIGKILL)
     process.wait()
-    done_before = len(log.read_text().splitlines())
+    done_before = len(_graded_in_log(course))
     assert done_before < 8
     assert _wait(lambda: not _zygotes(), 10), "kernels outlived a killed grader"
 
@@ -271,13 +294,13 @@ def test_feedback_has_no_hidden_tests(base_course: Path, tmp_path: Path) -> None
     assert oct((course / "autograded/hv0/ps1/bai1.ipynb").stat().st_mode)[-3:] == "444"
     # nbgrader's default feedback would show hidden tests: the trainer is told how to stop it.
     (warning,) = run.warnings
-    assert "ClearHiddenTests" in warning
+    assert "ClearHiddenTests" in warning and "SimplifyTestErrors" in warning
     with (course / "nbgrader_config.py").open("a", encoding="utf-8") as config:
         config.write(
             "from nbgrader.preprocessors import GetGrades, ClearHiddenTests\n"
             "from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor\n"
-            "c.GenerateFeedback.preprocessors = "
-            "[GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]\n"
+            "c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests,\n"
+            "    'hoctap.grading.preprocessors.SimplifyTestErrors', CSSHTMLHeaderPreprocessor]\n"
         )
     assert grade(course, gc.ASSIGNMENT).warnings == []
     gc.nbgrader(course, "generate_feedback", gc.ASSIGNMENT)

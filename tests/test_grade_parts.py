@@ -7,8 +7,9 @@ from pathlib import Path
 
 import nbformat
 
-from hoctap.grading.batch import GradeLog, GradeRun, Outcome, Submission, imported_modules
+from hoctap.grading.batch import GradeRun, Outcome
 from hoctap.grading.pipeline import _records
+from hoctap.grading.submissions import GradeLog, Submission, imported_modules
 from hoctap.grading.summary import summarize
 
 
@@ -34,12 +35,13 @@ class _FakeCourse:
 def test_grade_log_survives_a_line_cut_short(tmp_path: Path) -> None:
     log = GradeLog(_FakeCourse(tmp_path))  # type: ignore[arg-type]
     first = Submission("hv1", "ps1", (), "d1")
-    log.add(first, Outcome("hv1", "ps1", "graded", score=3.0))
-    log.add(Submission("hv2", "ps1", (), "d2"), Outcome("hv2", "ps1", "graded", score=1.0))
-    log.add(Submission("hv1", "ps1", (), "d3"), Outcome("hv1", "ps1", "graded", score=5.0))
+    log.add(first, 3.0)
+    log.add(Submission("hv2", "ps1", (), "d2"), 1.0)
+    log.add(Submission("hv1", "ps1", (), "d3"), 5.0)
+    log.started(Submission("hv2", "ps1", (), "d2"))  # regrading hv2 began, never ended
     with log.path.open("a", encoding="utf-8") as out:
         out.write('{"assignment": "ps1", "student": "hv3", "dig')  # killed mid-write
-    assert log.graded() == {("ps1", "hv1"): "d3", ("ps1", "hv2"): "d2"}
+    assert log.graded() == {("ps1", "hv1"): "d3", ("ps1", "hv2"): None}
     lines = log.path.read_text(encoding="utf-8").splitlines()
     assert json.loads(lines[0])["score"] == 3.0
 

@@ -16,17 +16,13 @@ A grading run
 
 from __future__ import annotations
 
-import ast
-import glob
-import hashlib
-import json
+import functools
 import logging
 import os
 import queue
-import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -41,17 +37,22 @@ from hoctap.grading.kernels import (
     kernel_manager_for,
     watching,
 )
-from hoctap.grading.pipeline import Course, GradingError, Pipeline, Work, shared_engines
-
-LOG_NAME = ".hoctap/grade-log.jsonl"
-
-
-@dataclass(frozen=True)
-class Submission:
-    student: str
-    assignment: str
-    notebooks: tuple[Path, ...]
-    digest: str
+from hoctap.grading.pipeline import (
+    Course,
+    GradingError,
+    Pipeline,
+    Work,
+    _classes,
+    in_folder,
+    shared_engines,
+)
+from hoctap.grading.submissions import (
+    GradeLog,
+    Submission,
+    find_submissions,
+    imported_modules,
+    up_to_date,
+)
 
 
 @dataclass
@@ -88,142 +89,6 @@ class GradeRun:
 
     def with_status(self, status: str) -> list[Outcome]:
         return [o for o in self.outcomes if o.status == status]
-
-
-# -- finding the work -----------------------------------------------------------------------
-
-
-def _digest(paths: Iterable[Path], root: Path) -> str:
-    h = hashlib.sha256()
-    for path in sorted(paths):
-        h.update(str(path.relative_to(root)).encode() + b"\0")
-        h.update(hashlib.sha256(path.read_bytes()).digest())
-    return h.hexdigest()
-
-
-def _files(folder: Path) -> list[Path]:
-    return [p for p in folder.rglob("*") if p.is_file() and ".ipynb_checkpoints" not in p.parts]
-
-
-def find_submissions(course: Course, assignment: str, students: list[str]) -> list[Submission]:
-    """Submitted folders of the assignment (nbgrader's layout), with their digests."""
-    from nbgrader.api import MissingEntry
-
-    with course.lock, course.gradebook() as gb:
-        try:
-            known = {nb.name for nb in gb.find_assignment(assignment).notebooks}
-        except MissingEntry as exc:
-            raise HoctapError(
-                f"Sổ điểm chưa có bài {assignment!r}.",
-                f"Tạo bài trước: nbgrader generate_assignment {assignment}.",
-            ) from exc
-    master = course.path(course.coursedir.source_directory, ".", assignment)
-    source_digest = _digest(master.glob("*.ipynb"), master) if master.is_dir() else ""
-    excluded = set(filter(None, course.coursedir.student_id_exclude.split(",")))
-    pattern = course.coursedir.notebook_id + ".ipynb"
-    submitted = course.coursedir.submitted_directory
-    shape = re.compile(course.coursedir.format_path(
-        submitted, "(?P<student>[^/]+)", re.escape(assignment), escape=True) + "$")  # fmt: skip
-    found = []
-    for name in sorted(glob.glob(course.coursedir.format_path(submitted, "*", assignment))):
-        folder, match = Path(name), shape.match(name)
-        if match is None or not folder.is_dir():
-            continue
-        student = match.group("student")
-        if student in excluded or (students and student not in students):
-            continue
-        notebooks = tuple(p for p in sorted(folder.glob(pattern)) if p.stem in known)
-        digest = hashlib.sha256((source_digest + _digest(_files(folder), folder)).encode())
-        found.append(Submission(student, assignment, notebooks, digest.hexdigest()))
-    missing = sorted(set(students) - {s.student for s in found})
-    if missing:
-        raise HoctapError(
-            f"Không có bài nộp {assignment} của: {', '.join(missing)}.",
-            "Kiểm tra mã học viên, hoặc thu bài trước (hoctap course collect).",
-        )
-    return found
-
-
-class GradeLog:
-    """``.hoctap/grade-log.jsonl``: one line per graded submission, appended and synced."""
-
-    def __init__(self, course: Course) -> None:
-        self.path = course.root / LOG_NAME
-
-    def graded(self) -> dict[tuple[str, str], str]:
-        done: dict[tuple[str, str], str] = {}
-        if not self.path.is_file():
-            return done
-        for line in self.path.read_text(encoding="utf-8").splitlines():
-            with suppress(ValueError, KeyError, TypeError):  # a line cut short by a kill
-                entry = json.loads(line)
-                done[(entry["assignment"], entry["student"])] = entry["digest"]
-        return done
-
-    def add(self, submission: Submission, outcome: Outcome) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        entry = {
-            "assignment": submission.assignment,
-            "student": submission.student,
-            "digest": submission.digest,
-            "score": outcome.score,
-            "graded_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        }
-        with self.path.open("a", encoding="utf-8") as out:
-            out.write(json.dumps(entry, ensure_ascii=False) + "\n")
-            out.flush()
-            os.fsync(out.fileno())
-
-
-def _up_to_date(course: Course, submissions: list[Submission]) -> set[str]:
-    """Students whose submission was graded from these very files, and still is."""
-    if not submissions:
-        return set()
-    assignment = submissions[0].assignment
-    logged = GradeLog(course).graded()
-    with course.lock, course.gradebook() as gb:
-        in_gradebook = {s.student.id for s in gb.find_assignment(assignment).submissions}
-    fresh = set()
-    for sub in submissions:
-        dest = course.path(course.coursedir.autograded_directory, sub.student, assignment)
-        if (
-            logged.get((assignment, sub.student)) == sub.digest
-            and sub.student in in_gradebook
-            and all((dest / nb.name).is_file() for nb in sub.notebooks)
-        ):
-            fresh.add(sub.student)
-    return fresh
-
-
-def imported_modules(notebooks: Iterable[Path]) -> list[str]:
-    """Installed top-level modules the notebooks import (the zygote preloads them)."""
-    import importlib.util
-
-    import nbformat
-
-    names: set[str] = set()
-    for path in notebooks:
-        for cell in nbformat.read(path, as_version=4).cells:  # type: ignore[no-untyped-call]
-            if cell.cell_type != "code":
-                continue
-            lines = [
-                ln for ln in cell.source.splitlines() if not ln.lstrip().startswith(("%", "!"))
-            ]
-            try:
-                tree = ast.parse("\n".join(lines))
-            except SyntaxError:
-                continue
-            for node in tree.body:
-                if isinstance(node, ast.Import):
-                    names.update(alias.name.split(".")[0] for alias in node.names)
-                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                    names.add(node.module.split(".")[0])
-    found = []
-    for name in sorted(names):
-        with suppress(ImportError, ValueError):
-            if importlib.util.find_spec(name) is not None:
-                found.append(name)
-    return found
 
 
 # -- running it ------------------------------------------------------------------------------
@@ -318,9 +183,14 @@ class _Kernels:
 
     def manager(self, master: Path, limits: Limits) -> type:
         modules = imported_modules(master.glob("*.ipynb")) if master.is_dir() else []
-        if self.zygote is not None and not self.zygote.preload(modules):
-            self.zygote.close()  # an import started a thread: launch kernels the usual way
-            self.zygote = None
+        if self.zygote is not None:
+            try:
+                forkable = self.zygote.preload(modules)
+            except KernelStartError:  # the zygote did not start: no fork, no harm
+                forkable = False
+            if not forkable:  # or an import started a thread: launch kernels the usual way
+                self.zygote.close()
+                self.zygote = None
         return kernel_manager_for(self.zygote, limits, self.folder)
 
     def close(self) -> None:
@@ -337,18 +207,11 @@ class Grader:
         self.workers = max(1, workers)
         self.limits = limits
         self.kernels = kernels
-        self._local = threading.local()
         self._watches: set[Watch] = set()
         self._watches_lock = threading.Lock()
         self._stopping = threading.Event()
         self.log: _NbgraderLog | None = None
-
-    def _pipeline(self, kernel_manager: type) -> Pipeline:
-        pipeline: Pipeline | None = getattr(self._local, "pipeline", None)
-        if pipeline is None:
-            pipeline = Pipeline(self.course, kernel_manager)
-            self._local.pipeline = pipeline
-        return pipeline
+        self.grade_log = GradeLog(course)
 
     def _grade(self, sub: Submission, kernel_manager: type) -> Outcome:
         started = time.monotonic()
@@ -358,7 +221,7 @@ class Grader:
         if not sub.notebooks:
             outcome.reason = "Không có notebook nào của bài trong thư mục đã nộp."
             return outcome
-        pipeline = self._pipeline(kernel_manager)
+        self.grade_log.started(sub)
         for attempt in (1, 2):
             outcome.attempts = attempt
             watch = Watch()
@@ -369,9 +232,12 @@ class Grader:
             timer.start()
             work = Work(sub.student, sub.assignment, list(sub.notebooks))
             try:
+                pipeline = Pipeline(self.course, kernel_manager)
                 with watching(watch):
                     dest = pipeline.prepare(work)
-                    pipeline.run(work, dest)
+                    self._check(watch)
+                    pipeline.run(work, dest, functools.partial(self._check, watch))
+                self._check(watch)
                 totals = pipeline.save(work, dest)
             except Exception as exc:  # every failure is reported; none becomes a grade
                 outcome.reason = self._explain(exc, watch)
@@ -380,6 +246,7 @@ class Grader:
                 final = attempt == 2 or watch.expired or self._stopping.is_set()
                 final = final or _limit_signal(watch.last_exit()) is not None
                 if final:
+                    outcome.reason += self._undo(work)
                     _remove_autograded(self.course, sub)
                     break
             else:
@@ -390,20 +257,42 @@ class Grader:
                 break
             finally:
                 timer.cancel()
+                watch.kill_all()  # whatever the kernels started, even if they died first
                 with self._watches_lock:
                     self._watches.discard(watch)
         outcome.seconds = time.monotonic() - started
         return outcome
+
+    def _check(self, watch: Watch) -> None:
+        """Between steps: stop here if the wall-clock limit passed or the run is stopping."""
+        if watch.expired or self._stopping.is_set():
+            raise GradingError("Dừng trước bước tiếp theo.")
+
+    def _undo(self, work: Work) -> str:
+        """After the last failed attempt: no grade may pass for this submission's."""
+        from nbgrader.api import MissingEntry
+
+        if work.recording_started and not work.previous_grade:
+            with suppress(Exception), self.course.lock, self.course.gradebook() as gb:
+                gb.remove_submission(work.assignment, work.student)  # made by this attempt
+                return ""
+        if work.recording_started:
+            return " Sổ điểm có thể đã ghi một phần điểm của bài này: chạy lại lệnh để chấm lại."
+        with self.course.lock, self.course.gradebook() as gb:
+            try:
+                gb.find_submission(work.assignment, work.student)
+            except MissingEntry:
+                return ""
+        return " Sổ điểm vẫn giữ điểm của lần nộp trước; bài nộp mới chưa được chấm."
 
     def _explain(self, exc: BaseException, watch: Watch) -> str:
         if self._stopping.is_set():
             return "Đã dừng giữa chừng; chạy lại lệnh để chấm bài này."
         if watch.expired:
             return f"Vượt giới hạn thời gian {self.limits.wall_seconds:g} giây cho một bài."
-        signal_name = _limit_signal(watch.last_exit())
-        if signal_name == "SIGXCPU":
-            return f"Vượt giới hạn {self.limits.cpu_seconds} giây CPU cho một kernel."
         code = watch.last_exit()
+        if _limit_signal(code) == "SIGXCPU":
+            return f"Vượt giới hạn {self.limits.cpu_seconds} giây CPU cho một kernel."
         if code is not None and code != 0:
             log = watch.last_log()
             detail = f" Nhật ký kernel:\n{log}" if log else ""
@@ -420,7 +309,6 @@ class Grader:
     ) -> list[Outcome]:
         if not submissions:
             return []
-        log = GradeLog(self.course)
         tasks: queue.Queue[Submission | None] = queue.Queue()
         results: queue.Queue[tuple[Submission, Outcome]] = queue.Queue()
         for sub in submissions:
@@ -445,7 +333,12 @@ class Grader:
                     while (sub := tasks.get()) is not None:
                         if self._stopping.is_set():
                             continue
-                        results.put((sub, self._grade(sub, manager)))
+                        try:
+                            outcome = self._grade(sub, manager)
+                        except Exception as exc:  # a bug of ours: still reported, not lost
+                            outcome = Outcome(sub.student, sub.assignment, "failed")
+                            outcome.reason = f"Lỗi của bộ chấm: {type(exc).__name__}: {exc}"
+                        results.put((sub, outcome))
                 finally:
                     with suppress(RuntimeError):
                         asyncio.get_event_loop_policy().get_event_loop().close()
@@ -455,13 +348,15 @@ class Grader:
                 thread.start()
             outcomes: list[Outcome] = []
             try:
-                while len(outcomes) < len(submissions) and any(t.is_alive() for t in threads):
+                while len(outcomes) < len(submissions):
                     try:
                         sub, outcome = results.get(timeout=0.2)
                     except queue.Empty:
-                        continue
+                        if any(t.is_alive() for t in threads) or not results.empty():
+                            continue
+                        break
                     if outcome.status == "graded":
-                        log.add(sub, outcome)
+                        self.grade_log.add(sub, outcome.score)
                     outcomes.append(outcome)
                     if on_done is not None:
                         on_done(outcome)
@@ -479,6 +374,24 @@ class Grader:
         with self._watches_lock:
             for watch in self._watches:
                 watch.expire()
+
+
+@contextmanager
+def _only_run(course: Course) -> Iterator[None]:
+    """One grading run per course folder at a time (a second would grade the same work)."""
+    import fcntl
+
+    path = course.root / ".hoctap" / "grade.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise HoctapError(
+                "Đang có một lần chấm khác trên khoá học này.",
+                "Chờ lần chấm đó xong rồi chạy lại lệnh.",
+            ) from exc
+        yield
 
 
 def _limit_signal(code: int | None) -> str | None:
@@ -515,44 +428,57 @@ def grade(
     kernels = _Kernels(fork)
     try:
         course = Course(course_dir)
-        found = find_submissions(course, assignment, students or [])
-        fresh = set() if force else _up_to_date(course, found)
-        todo = [s for s in found if s.student not in fresh]
-        if on_start is not None:
-            on_start(len(todo), len(fresh))
-        grader = Grader(course, workers or os.cpu_count() or 1, limits or Limits(), kernels)
-        outcomes = grader.run(todo, on_done)
+        # As nbgrader does, the run happens in the course folder: relative paths are its own.
+        with in_folder(course.root), _only_run(course):
+            found = find_submissions(course, assignment, students or [])
+            fresh = set() if force else up_to_date(course, found)
+            todo = [s for s in found if s.student not in fresh]
+            if on_start is not None:
+                on_start(len(todo), len(fresh))
+            grader = Grader(course, workers or os.cpu_count() or 1, limits or Limits(), kernels)
+            outcomes = grader.run(todo, on_done)
+            failed = {o.student for o in outcomes if o.status == "failed"}
+            scores = gradebook_scores(course, assignment)
+            leak = feedback_leaks_hidden_tests(course, assignment)
     finally:
         kernels.close()
     unchanged = [Outcome(s.student, assignment, "unchanged") for s in found if s.student in fresh]
-    failed = {o.student for o in outcomes if o.status == "failed"}
-    scores = {k: v for k, v in gradebook_scores(course, assignment).items() if k not in failed}
+    scores = {k: v for k, v in scores.items() if k not in failed}
     run = GradeRun(outcomes + unchanged, time.monotonic() - started, scores)
-    if feedback_shows_hidden_tests(course, assignment):
+    if leak:
         run.warnings.append(
-            f"Bài {assignment} có bài kiểm tra ẩn, nhưng cấu hình nbgrader của khoá học này đưa "
-            "chúng vào phản hồi gửi học viên. Thêm ClearHiddenTests vào "
-            "c.GenerateFeedback.preprocessors (sau GetGrades) trước khi tạo phản hồi."
+            f"Bài {assignment} có bài kiểm tra ẩn, nhưng phản hồi gửi học viên của khoá học này "
+            f"sẽ lộ chúng: {leak} (hoctap làm cả hai việc này cho khoá học của mình)."
         )
     return run
 
 
-def feedback_shows_hidden_tests(course: Course, assignment: str) -> bool:
-    """Whether the assignment has hidden tests that the course's feedback would show.
+def feedback_leaks_hidden_tests(course: Course, assignment: str) -> str:
+    """How the course's feedback would show the assignment's hidden tests ("" if it would not).
 
-    nbgrader's default feedback keeps them; hoctap's own course removes them.
+    nbgrader's default feedback keeps hidden tests, and even with ClearHiddenTests the traceback
+    of a failed hidden test quotes its code (nbgrader #917).
     """
     from nbgrader.converters import GenerateFeedback
     from nbgrader.preprocessors import ClearHiddenTests
-    from traitlets.utils.importstring import import_item
+
+    from hoctap.grading.preprocessors import SimplifyTestErrors
 
     master = course.path(course.coursedir.source_directory, ".", assignment)
     marker = ClearHiddenTests(parent=course.app).begin_test_delimeter
     if not any(marker in p.read_text(encoding="utf-8") for p in master.glob("*.ipynb")):
-        return False
+        return ""
     steps = GenerateFeedback(coursedir=course.coursedir, parent=course.app).preprocessors
-    classes = [import_item(s) if isinstance(s, str) else s for s in steps]
-    return not any(isinstance(c, type) and issubclass(c, ClearHiddenTests) for c in classes)
+    classes = [c for c in _classes(list(steps)) if isinstance(c, type)]
+    missing = []
+    if not any(issubclass(c, ClearHiddenTests) for c in classes):
+        missing.append("thêm ClearHiddenTests vào c.GenerateFeedback.preprocessors (sau GetGrades)")
+    if not any(issubclass(c, SimplifyTestErrors) for c in classes):
+        missing.append(
+            "thêm hoctap.grading.preprocessors.SimplifyTestErrors để thông báo lỗi của bài "
+            "kiểm tra ẩn không trích mã của nó (nbgrader #917)"
+        )
+    return "; ".join(missing)
 
 
 def gradebook_scores(course: Course, assignment: str) -> dict[str, tuple[float, float, bool]]:

@@ -58,6 +58,7 @@ def run(
     settings: Settings | None,
 ) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -100,7 +101,10 @@ def run(
                 progress.advance(task)
                 if outcome.status == "failed":
                     failed_count += 1
-                    progress.console.print(f"[red]Lỗi[/red] {outcome.student}: {outcome.reason}")
+                    reason = escape(
+                        f"{outcome.student}: {outcome.reason}"
+                    )  # kernel logs: not markup
+                    progress.console.print(f"[red]Lỗi[/red] {reason}")
 
             result = grade(
                 folder,

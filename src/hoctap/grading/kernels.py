@@ -71,8 +71,15 @@ class Watch:
             for manager in self.kernels:
                 manager.kill_now()
 
+    def kill_all(self) -> None:
+        """Kill every kernel of the submission and what they started (after each attempt)."""
+        with self._lock:
+            for manager in self.kernels:
+                manager.kill_now()
+
     def last_exit(self) -> int | None:
-        """How the last kernel ended (negative: the signal that ended it), if it has."""
+        """How the last kernel ended, if it ended without being asked to (negative: the signal
+        that ended it). A kernel shut down after its notebook ran does not count."""
         if not self.kernels:
             return None
         return self.kernels[-1].exit_code()
@@ -189,6 +196,7 @@ class ForkedKernel:
                 if ready:
                     os.close(self._pidfd)
                     self._pidfd = None
+                    self.returncode = -1  # ended; how, the zygote tells (if it still can)
                     self.returncode = os.waitstatus_to_exitcode(self._zygote.reap(self.pid))
             return self.returncode
 
@@ -208,6 +216,16 @@ class ForkedKernel:
 
     def kill(self) -> None:
         self.send_signal(signal.SIGKILL)
+
+    def kill_group(self) -> None:
+        """Kill the kernel and whatever it started (its process group: the kernel leads it).
+
+        Until the zygote reaps the kernel its pid, hence the group's id, cannot be reused.
+        """
+        with self._lock:
+            if self.returncode is None:
+                with suppress(ProcessLookupError, PermissionError):
+                    os.killpg(self.pid, signal.SIGKILL)
 
     def terminate(self) -> None:
         self.send_signal(signal.SIGTERM)
@@ -229,6 +247,7 @@ class LimitedProvisioner(LocalProvisioner):
     zygote: Zygote | None = None
     limits: Limits = Limits()
     log: Path | None = None
+    watch: Watch | None = None
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> KernelConnectionInfo:
         env = dict(kwargs.get("env") or os.environ)
@@ -241,6 +260,8 @@ class LimitedProvisioner(LocalProvisioner):
         self.pid = self.process.pid
         self.pgid = self.process.pid  # each kernel leads its own process group
         self.cwd = cwd
+        if self.watch is not None and self.watch.expired:  # the limit passed while starting
+            kill_group(self.process)
         return self.connection_info
 
     async def wait(self) -> int | None:
@@ -252,9 +273,20 @@ class LimitedProvisioner(LocalProvisioner):
         return await super().wait()
 
 
+def kill_group(process: Any) -> None:
+    """Kill a kernel and what it started, whether forked (ForkedKernel) or launched (Popen)."""
+    if isinstance(process, ForkedKernel):
+        process.kill_group()
+    elif process is not None and process.poll() is None:  # not reaped: its group id is its own
+        with suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+
+
 def _launch_limited(cmd: list[str], env: dict[str, str], cwd: str, limits: Limits) -> Any:
     import resource
 
+    # As jupyter_client's launcher does: ipykernel exits when this process is gone.
+    env = {**env, "JPY_PARENT_PID": str(os.getpid())}
     process = subprocess.Popen(
         cmd,
         env=env,
@@ -332,18 +364,18 @@ class GradingKernelManager(AsyncKernelManager):
         kwargs["connection_file"] = str(self.folder / f"k{number}.json")
         kwargs["ip"] = str(self.folder / f"k{number}")
         super().__init__(**kwargs)
-        watch = getattr(_local, "watch", None)
-        if watch is not None:
-            watch.add(self)
+        self.watch: Watch | None = getattr(_local, "watch", None)
+        if self.watch is not None:
+            self.watch.add(self)
 
     def kill_now(self) -> None:
-        """Kill the kernel at once (from any thread); nbclient then sees it dead."""
-        process = getattr(self.provisioner, "process", None)
-        if process is not None:
-            with suppress(ProcessLookupError, OSError):
-                process.kill()
+        """Kill the kernel and what it started, at once, from any thread (if it has started:
+        one that starts later checks the watch itself); nbclient then sees it dead."""
+        kill_group(getattr(self.provisioner, "process", None))
 
     def exit_code(self) -> int | None:
+        if self.shutting_down:  # shut down after its notebook ran: not a death
+            return None
         process = getattr(self.provisioner, "process", None)
         if process is None:
             return getattr(self.provisioner, "exit_code", None)
@@ -359,6 +391,7 @@ class GradingKernelManager(AsyncKernelManager):
             provisioner.zygote = self.zygote
             provisioner.limits = self.limits
             provisioner.log = self.log_path
+            provisioner.watch = self.watch
             self.provisioner = provisioner
         result: tuple[list[str], dict[str, Any]] = await super()._async_pre_start_kernel(**kw)
         return result

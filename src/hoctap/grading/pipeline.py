@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -143,32 +143,49 @@ class Work:
     assignment: str
     notebooks: list[Path]
     executed: list[Executed] = field(default_factory=list)
+    recording_started: bool = False
+    """Whether the gradebook may hold anything of this attempt."""
+    previous_grade: bool = False
+    """Whether the gradebook held a grade for this student's submission before this attempt."""
+
+
+def _classes(steps: list[Any]) -> list[type]:
+    """Preprocessors as classes (a configuration may name them by dotted path)."""
+    from traitlets.utils.importstring import import_item
+
+    return [import_item(step) if isinstance(step, str) else step for step in steps]
 
 
 class Pipeline:
-    """The three stages, with preprocessors built once per grading thread."""
+    """The three stages for one submission.
+
+    As in nbgrader, each export of each notebook gets new preprocessor instances (nbgrader
+    registers the classes again for every notebook), so no state passes from one notebook to
+    the next: e.g. nbclient keeps the first notebook's kernel name for the instance's lifetime.
+    """
 
     def __init__(self, course: Course, kernel_manager_class: type | None) -> None:
+        self.course = course
+        self.kernel_manager_class = kernel_manager_class
+        converter = course.converter
+        steps = _classes(list(converter.autograde_preprocessors))
+        cut = next((i for i, step in enumerate(steps) if _records(step)), len(steps))
+        self.sanitize_steps = _classes(list(converter.sanitize_preprocessors))
+        self.execute_steps = steps[:cut]
+        self.record_steps = steps[cut:]
+
+    def _exporter(self, steps: list[type]) -> Any:
         from nbgrader.preprocessors import Execute
 
-        self.course = course
-        converter = course.converter
-        steps = list(converter.autograde_preprocessors)
-        cut = next((i for i, step in enumerate(steps) if _records(step)), len(steps))
-        self.sanitize = self._exporter(list(converter.sanitize_preprocessors))
-        self.execute = self._exporter(steps[:cut])
-        self.record = self._exporter(steps[cut:])
-        for step in self.execute._preprocessors:
-            if isinstance(step, Execute) and kernel_manager_class is not None:
-                step.kernel_manager_class = kernel_manager_class
-                step.shutdown_kernel = "immediate"  # the kernel is thrown away anyway
-
-    def _exporter(self, steps: list[Any]) -> Any:
         converter = self.course.converter
         exporter = converter.exporter_class(parent=converter, config=converter.config)
         exporter._preprocessors = []
         for step in steps:
             exporter.register_preprocessor(step)
+        for instance in exporter._preprocessors:
+            if isinstance(instance, Execute) and self.kernel_manager_class is not None:
+                instance.kernel_manager_class = self.kernel_manager_class
+                instance.shutdown_kernel = "immediate"  # the kernel is thrown away anyway
         return exporter
 
     def _resources(self, work: Work, notebook_id: str) -> dict[str, Any]:
@@ -208,18 +225,33 @@ class Pipeline:
         for notebook in work.notebooks:
             resources = self._resources(work, notebook.stem)
             with course.lock:
-                output, _ = self.sanitize.from_filename(str(notebook), resources=resources)
+                exporter = self._exporter(self.sanitize_steps)
+                output, _ = exporter.from_filename(str(notebook), resources=resources)
             (dest / notebook.name).write_text(output, encoding="utf-8")
+        self._hook("pre_convert_hook", work)
         return dest
+
+    def _hook(self, name: str, work: Work) -> None:
+        """nbgrader's pre-/post-convert hook, if the course sets one; as nbgrader does, a hook
+        that fails is logged and grading goes on."""
+        hook = getattr(self.course.converter, name, None)
+        if hook:
+            try:
+                hook(assignment=work.assignment, student=work.student, notebooks=work.notebooks)
+            except Exception:
+                self.course.converter.log.info("%s failed", name, exc_info=True)
 
     # -- stage 2: execute --------------------------------------------------------------------
 
-    def run(self, work: Work, dest: Path) -> None:
-        """Execute every notebook (no lock: this is what runs in parallel)."""
+    def run(self, work: Work, dest: Path, check: Callable[[], None]) -> None:
+        """Execute every notebook (no lock: this is what runs in parallel); ``check`` is called
+        before each notebook and may raise to stop."""
         work.executed.clear()
         for notebook in work.notebooks:
+            check()
             resources = self._resources(work, notebook.stem)
-            output, resources = self.execute.from_filename(str(dest / notebook.name), resources)
+            exporter = self._exporter(self.execute_steps)
+            output, resources = exporter.from_filename(str(dest / notebook.name), resources)
             work.executed.append(Executed(notebook.stem, output, resources))
 
     # -- stage 3: record ---------------------------------------------------------------------
@@ -232,10 +264,15 @@ class Pipeline:
         nodes = [nbformat.reads(d.output, as_version=4) for d in work.executed]  # type: ignore[no-untyped-call]
         with course.lock:
             with course.gradebook() as gb:
+                work.previous_grade = work.student in {
+                    s.student.id for s in gb.find_assignment(work.assignment).submissions
+                }
+                work.recording_started = True
                 self._submission(gb, work)
             outputs = []
             for done, node in zip(work.executed, nodes, strict=True):
-                output, _ = self.record.from_notebook_node(node, resources=done.resources)
+                exporter = self._exporter(self.record_steps)
+                output, _ = exporter.from_notebook_node(node, resources=done.resources)
                 outputs.append((done.notebook_id, output))
             with course.gradebook() as gb:
                 self._zero_missing(gb, work)
@@ -250,6 +287,7 @@ class Pipeline:
         for notebook_id, output in outputs:
             (dest / f"{notebook_id}.ipynb").write_text(output, encoding="utf-8")
         course.converter.set_permissions(work.assignment, work.student)
+        self._hook("post_convert_hook", work)
         return totals
 
     def _submission(self, gb: Any, work: Work) -> None:

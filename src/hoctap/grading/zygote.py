@@ -160,6 +160,10 @@ def main() -> None:
             reply = {"pid": pid}
         elif request["op"] == "reap":
             pid = int(request["pid"])
+            # The kernel has ended; what it started dies with it (its group id is still its
+            # pid's, reserved until the waitpid below).
+            with contextlib.suppress(OSError):
+                os.killpg(pid, signal.SIGKILL)
             try:
                 _, status = os.waitpid(pid, 0)
             except ChildProcessError:
