@@ -436,15 +436,18 @@ def grade(
     """
     from hoctap.grading import gradecli
 
-    gradecli.run(
-        module,
-        students=student or [],
-        workers=workers,
-        course_dir=course_dir,
-        force=force,
-        limits=(wall_seconds, cpu_seconds, memory_mb),
-        settings=None if course_dir else _settings(),
-    )
+    try:
+        gradecli.run(
+            module,
+            students=student or [],
+            workers=workers,
+            course_dir=course_dir,
+            force=force,
+            limits=(wall_seconds, cpu_seconds, memory_mb),
+            settings=None if course_dir else _settings(),
+        )
+    except HoctapError as error:
+        fail(error)
 
 
 def main() -> None:

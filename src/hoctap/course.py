@@ -282,16 +282,32 @@ def _exchange_students(settings: Settings, folder: str, module: str) -> set[str]
     return found
 
 
+def _people(settings: Settings) -> list[Any]:
+    """Everyone in the roster, with their unit loaded."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
+
+    from hoctap.db import open_database
+    from hoctap.db.models import Person
+
+    db = open_database(settings)
+    try:
+        with db.session() as session:
+            return list(session.scalars(select(Person).options(selectinload(Person.unit))))
+    finally:
+        db.close()
+
+
+def trainee_units(settings: Settings) -> dict[str, tuple[str, str]]:
+    """Trainee code -> (unit code, unit name), for summaries by unit."""
+    return {p.code: (p.unit.code, p.unit.name) for p in _people(settings)}
+
+
 def status(
     settings: Settings, module: str, unit_code: str | None = None
 ) -> list[dict[str, object]]:
     """Per trainee: fetched, submitted, graded, score (after any late penalty), passed, feedback."""
-    from sqlalchemy import select
-    from sqlalchemy.orm import selectinload
-
     from hoctap.collation import name_key
-    from hoctap.db import open_database
-    from hoctap.db.models import Person
 
     info = check_module(module)
     fetched = _exchange_students(settings, "fetched", module)
@@ -313,12 +329,7 @@ def status(
                     submission.max_score,
                     submission.needs_manual_grade,
                 )
-    db = open_database(settings)
-    try:
-        with db.session() as session:
-            people = list(session.scalars(select(Person).options(selectinload(Person.unit))))
-    finally:
-        db.close()
+    people = _people(settings)
     if unit_code:
         people = [p for p in people if p.unit.code == unit_code]
     people.sort(key=lambda p: (p.unit.code, name_key(p.family_name, p.middle_name, p.given_name)))

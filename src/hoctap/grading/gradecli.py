@@ -8,18 +8,9 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from hoctap.errors import HoctapError
-
 if TYPE_CHECKING:
     from hoctap.grading.batch import Outcome
     from hoctap.settings import Settings
-
-
-def _fail(message: str, hint: str = "", code: int = 1) -> None:
-    typer.echo(f"Lỗi: {message}", err=True)
-    if hint:
-        typer.echo(hint, err=True)
-    raise typer.Exit(code)
 
 
 def _platform_course(settings: Settings, module: str) -> Path:
@@ -29,22 +20,6 @@ def _platform_course(settings: Settings, module: str) -> Path:
     course.check_module(module)
     prepare(settings)
     return course.ensure_course_dir(settings)
-
-
-def _units(settings: Settings) -> dict[str, tuple[str, str]]:
-    from sqlalchemy import select
-    from sqlalchemy.orm import selectinload
-
-    from hoctap.db import open_database
-    from hoctap.db.models import Person
-
-    db = open_database(settings)
-    try:
-        with db.session() as session:
-            people = session.scalars(select(Person).options(selectinload(Person.unit)))
-            return {p.code: (p.unit.code, p.unit.name) for p in people}
-    finally:
-        db.close()
 
 
 def run(
@@ -116,13 +91,14 @@ def run(
                 on_start=started,
                 on_done=done,
             )
-    except HoctapError as error:
-        _fail(error.message, error.hint)
     except KeyboardInterrupt:
-        _fail(
-            "Đã dừng. Các bài đã chấm được giữ lại; chạy lại lệnh để chấm phần còn lại.", code=130
+        typer.echo(
+            "Đã dừng. Các bài đã chấm được giữ lại; chạy lại lệnh để chấm phần còn lại.", err=True
         )
-    units = _units(settings) if settings is not None else None
+        raise typer.Exit(130) from None
+    from hoctap.course import trainee_units
+
+    units = trainee_units(settings) if settings is not None else None
     summary = summarize(result, module, units)
     for line in summary.lines:
         typer.echo(line)

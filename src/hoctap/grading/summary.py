@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from hoctap.course import NOT_IN_ROSTER
 from hoctap.grading.batch import GradeRun
 
-NO_UNIT = ("", "(không có trong danh sách)")
+NO_UNIT = ("", NOT_IN_ROSTER)
 UNIT_COLUMNS = ["Mã đơn vị", "Đơn vị", "Số bài đã chấm", "Điểm trung bình (%)", "Nộp muộn"]
 
 
