@@ -266,23 +266,33 @@ def test_rerun_regrades_only_changed_submissions(base_course: Path, tmp_path: Pa
 
 def test_limits_stop_runaway_code(base_course: Path, tmp_path: Path) -> None:
     course = gc.copy_course(base_course, tmp_path / "course")
+    with (course / "nbgrader_config.py").open("a", encoding="utf-8") as config:
+        config.write("c.Execute.timeout = 60\n")  # the limits, not the cell timeout, must act
     gc.submit(course, "hv-cpu", gc.with_words_cell(course, "x = 0\nwhile True:\n    x += 1"))
-    gc.submit(course, "hv-wall", gc.with_words_cell(course, "import time\ntime.sleep(2.5)"))
+    gc.submit(course, "hv-wall", gc.with_words_cell(course, "import time\ntime.sleep(30)"))
     big = "big = bytearray(3 * 1024 ** 3)\ndef count_words(text):\n    return len(text.split())"
     gc.submit(course, "hv-ram", gc.with_words_cell(course, big))
-    limits = Limits(wall_seconds=2.0, cpu_seconds=1, memory_mb=1024)
-    run = grade(course, gc.ASSIGNMENT, workers=2, limits=limits)
+
+    limits = Limits(wall_seconds=60, cpu_seconds=1, memory_mb=1024)
+    run = grade(course, gc.ASSIGNMENT, students=["hv-cpu", "hv-ram"], workers=2, limits=limits)
     by_student = {o.student: o for o in run.outcomes}
     assert by_student["hv-cpu"].status == "failed"
     assert "giây CPU" in by_student["hv-cpu"].reason
-    assert by_student["hv-wall"].status == "failed"
-    assert "giới hạn thời gian" in by_student["hv-wall"].reason
     # Running out of memory is the trainee's error in that cell: the rest is graded.
     assert by_student["hv-ram"].status == "graded", by_student["hv-ram"].reason
     assert by_student["hv-ram"].score == 3
     executed = nbformat.read(course / "autograded/hv-ram/ps1/bai1.ipynb", as_version=4)
     errors = [o.ename for c in executed.cells for o in c.get("outputs", []) if "ename" in o]
     assert "MemoryError" in errors
+
+    started = time.monotonic()
+    (wall,) = grade(
+        course, gc.ASSIGNMENT, students=["hv-wall"], limits=Limits(wall_seconds=3)
+    ).outcomes
+    assert time.monotonic() - started < 25  # stopped by the limit, not by the 30 s sleep
+    assert wall.status == "failed"
+    assert "giới hạn thời gian" in wall.reason
+    assert "hv-wall/ps1" not in gc.scores(gc.db_url_of(course))
 
 
 def test_feedback_has_no_hidden_tests(base_course: Path, tmp_path: Path) -> None:

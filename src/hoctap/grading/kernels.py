@@ -59,17 +59,14 @@ class Watch:
         self._lock = threading.Lock()
 
     def add(self, manager: GradingKernelManager) -> None:
+        """A kernel about to start (it checks ``expired`` itself once it has a process)."""
         with self._lock:
             self.kernels.append(manager)
-            if self.expired:
-                manager.kill_now()
 
     def expire(self) -> None:
         """Wall-clock limit reached: kill every kernel of the submission."""
-        with self._lock:
-            self.expired = True
-            for manager in self.kernels:
-                manager.kill_now()
+        self.expired = True
+        self.kill_all()
 
     def kill_all(self) -> None:
         """Kill every kernel of the submission and what they started (after each attempt)."""
@@ -398,11 +395,6 @@ class GradingKernelManager(AsyncKernelManager):
 
     async def _async_wait(self, pollinterval: float = 0.1) -> None:
         await super()._async_wait(pollinterval=0.005)  # a killed kernel is gone within ms
-
-    @property
-    def kernel_pid(self) -> int | None:
-        provisioner = self.provisioner
-        return getattr(provisioner, "pid", None)
 
 
 def kernel_manager_for(zygote: Zygote | None, limits: Limits, folder: Path) -> type:
