@@ -6,14 +6,14 @@ by ``nbgrader autograde`` and by ``hoctap grade`` and the gradebooks compared ce
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import nbformat
+
+from hoctap import nbgrader_cli
 
 ASSIGNMENT = "ps1"
 NOTEBOOK = "bai1"
@@ -79,15 +79,7 @@ def source_notebook() -> Any:
 
 
 def nbgrader(course: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ)
-    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
-    result = subprocess.run(
-        [sys.executable, "-m", "hoctap.nbgrader_cli", *args],
-        cwd=course,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    result = nbgrader_cli.run(course, *args)
     if check and result.returncode != 0:
         raise AssertionError(f"nbgrader {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
     return result

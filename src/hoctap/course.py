@@ -90,24 +90,11 @@ def _load_config(folder: Path) -> Any:
 
 def run_nbgrader(settings: Settings, *args: str) -> str:
     """Run one nbgrader command for the course, in its own process; returns its log."""
-    import os
-    import subprocess
-    import sys
-
+    from hoctap import nbgrader_cli
     from hoctap.gradebook import prepare
 
     prepare(settings)
-    course = ensure_course_dir(settings)
-    env = dict(os.environ)
-    # nbgrader shells out to alembic, found beside this interpreter.
-    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
-    result = subprocess.run(
-        [sys.executable, "-m", "hoctap.nbgrader_cli", *args],
-        cwd=course,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    result = nbgrader_cli.run(ensure_course_dir(settings), *args)
     log = result.stdout + result.stderr
     if result.returncode != 0:
         lines = [line for line in log.splitlines() if "Kernel is running over TCP" not in line]

@@ -4,6 +4,27 @@ hoctap runs each nbgrader step as a process of its own, as a trainer's ``nbgrade
 would; this entry point only loads jsonschema's IRI grammar lazily first (hoctap.imports).
 """
 
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def run(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``nbgrader ARGS`` in ``folder``, as a process of its own; its output is captured."""
+    env = dict(os.environ)
+    # nbgrader shells out to alembic, found beside this interpreter.
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    return subprocess.run(
+        [sys.executable, "-m", "hoctap.nbgrader_cli", *args],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
 
 def main() -> None:
     from hoctap.imports import defer_iri_grammar
