@@ -58,44 +58,42 @@ def run(
         TextColumn("· còn khoảng"),
         TimeRemainingColumn(),
     )
-    failed_count = 0
+    progress = Progress(*columns, console=console, transient=False)
+    task = progress.add_task(module, total=None)
+
+    def started(todo: int, fresh: int) -> None:
+        progress.update(task, total=todo)
+        progress.start()  # only now: a wrong module or folder shows its error alone
+        if fresh:
+            progress.console.print(
+                f"{fresh} bài đã chấm và không đổi: bỏ qua (--force để chấm lại)."
+            )
+
+    def done(outcome: Outcome) -> None:
+        progress.advance(task)
+        if outcome.status == "failed":
+            reason = escape(f"{outcome.student}: {outcome.reason}")  # kernel logs: not markup
+            progress.console.print(f"[red]Lỗi[/red] {reason}")
+
     try:
         folder = course_dir if course_dir else _platform_course(settings, module)  # type: ignore[arg-type]
-        with Progress(*columns, console=console, transient=False) as progress:
-            task = progress.add_task(module, total=None)
-
-            def started(todo: int, fresh: int) -> None:
-                progress.update(task, total=todo)
-                if fresh:
-                    progress.console.print(
-                        f"{fresh} bài đã chấm và không đổi: bỏ qua (--force để chấm lại)."
-                    )
-
-            def done(outcome: Outcome) -> None:
-                nonlocal failed_count
-                progress.advance(task)
-                if outcome.status == "failed":
-                    failed_count += 1
-                    reason = escape(
-                        f"{outcome.student}: {outcome.reason}"
-                    )  # kernel logs: not markup
-                    progress.console.print(f"[red]Lỗi[/red] {reason}")
-
-            result = grade(
-                folder,
-                module,
-                students=students,
-                workers=workers,
-                limits=Limits(*limits),
-                force=force,
-                on_start=started,
-                on_done=done,
-            )
+        result = grade(
+            folder,
+            module,
+            students=students,
+            workers=workers,
+            limits=Limits(*limits),
+            force=force,
+            on_start=started,
+            on_done=done,
+        )
     except KeyboardInterrupt:
         typer.echo(
             "Đã dừng. Các bài đã chấm được giữ lại; chạy lại lệnh để chấm phần còn lại.", err=True
         )
         raise typer.Exit(130) from None
+    finally:
+        progress.stop()
     from hoctap.course import trainee_units
 
     units = trainee_units(settings) if settings is not None else None
