@@ -1,0 +1,269 @@
+"""Moodle's GIFT format: read a text into questions, reporting each unreadable one by line.
+
+The syntax (https://docs.moodle.org/en/GIFT_format): questions separated by blank lines; ``//``
+comment lines; ``$CATEGORY: path``; ``::name::``; a ``[markdown]``/``[html]``/``[plain]``/
+``[moodle]`` prefix; answers between ``{`` and ``}``, text after them making a missing-word
+question; ``=`` right and ``~`` wrong answers with ``%weight%`` (negative allowed), ``#feedback``
+and ``####general feedback``; ``{T}``/``{FALSE}``; ``{#value:tolerance}``, ``{#min..max}`` and
+``{#=...=...}``; ``left -> right`` matching; ``{}`` essay; ``\\`` escapes ``~ = # { } :`` and
+itself.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hoctap.quiz.model import Answer, Problem, Question
+
+_ESCAPABLE = "~=#{}:\\"
+_FORMATS = ("markdown", "html", "plain", "moodle")
+_FORMAT = re.compile(r"^\s*\[(markdown|html|plain|moodle)\]", re.I)
+_WEIGHT = re.compile(r"^\s*%(-?\d+(?:\.\d+)?)%")
+
+
+class GiftError(ValueError):
+    """One question that cannot be read; the message says what to fix (Vietnamese)."""
+
+
+def _find(text: str, chars: str, start: int = 0) -> int:
+    """Index of the first unescaped character of ``chars`` from ``start``, or -1."""
+    i = start
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text[i] in chars:
+            return i
+        i += 1
+    return -1
+
+
+def _split(text: str, chars: str) -> list[str]:
+    """Split on unescaped ``chars``, keeping each separator at the start of its piece."""
+    pieces: list[str] = []
+    start = 0
+    while (i := _find(text, chars, start if not pieces else start + 1)) != -1:
+        pieces.append(text[start:i])
+        start = i
+    pieces.append(text[start:])
+    return pieces
+
+
+def unescape(text: str) -> str:
+    out, i = [], 0
+    while i < len(text):
+        if text[i] == "\\" and i + 1 < len(text) and text[i + 1] in _ESCAPABLE:
+            out.append(text[i + 1])
+            i += 2
+        elif text[i] == "\\" and i + 1 < len(text) and text[i + 1] == "n":
+            out.append("\n")
+            i += 2
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+def _clean(text: str) -> str:
+    """Unescaped, with a leading format prefix dropped and the lines' spacing tidied."""
+    text = _FORMAT.sub("", text, count=1)
+    return unescape(" ".join(line.strip() for line in text.strip().splitlines()).strip())
+
+
+def _feedback(piece: str) -> tuple[str, str]:
+    """``answer#feedback`` -> (answer, feedback), both still escaped."""
+    i = _find(piece, "#")
+    return (piece, "") if i == -1 else (piece[:i], piece[i + 1 :])
+
+
+def _weight(piece: str, default: float) -> tuple[float, str]:
+    match = _WEIGHT.match(piece)
+    if not match:
+        return default, piece
+    value = float(match.group(1)) / 100
+    if not -1 <= value <= 1:
+        raise GiftError(f"Trọng số {match.group(1)}% nằm ngoài khoảng -100%..100%.")
+    return value, piece[match.end() :]
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text.strip())
+    except ValueError as exc:
+        raise GiftError(f"'{text.strip()}' không phải là số.") from exc
+
+
+def _numeric_answer(spec: str, fraction: float, feedback: str) -> Answer:
+    spec = spec.strip()
+    if ".." in spec:
+        low, high = spec.split("..", 1)
+        return Answer(fraction=fraction, feedback=feedback, low=_number(low), high=_number(high))
+    if ":" in spec:
+        value, tolerance = spec.split(":", 1)
+        return Answer(
+            fraction=fraction, feedback=feedback, value=_number(value), tolerance=_number(tolerance)
+        )
+    return Answer(fraction=fraction, feedback=feedback, value=_number(spec))
+
+
+def _numeric(body: str) -> list[Answer]:
+    body = body[1:]  # after '#'
+    if _find(body, "=~") == -1:  # {#value:tolerance} or {#min..max}, maybe with #feedback
+        spec, feedback = _feedback(body)
+        return [_numeric_answer(spec, 1.0, _clean(feedback))]
+    answers = []
+    for piece in _split(body.strip(), "=~"):
+        if not piece.strip():
+            continue
+        if piece[0] in "=~":
+            right, piece = piece[0] == "=", piece[1:]
+        else:  # {#3:2~#...}: the first answer needs no '='
+            right = True
+        fraction, piece = _weight(piece, 1.0 if right else 0.0)
+        spec, feedback = _feedback(piece)
+        if not spec.strip():  # "~#feedback": any other number
+            answers.append(Answer(fraction=fraction, feedback=_clean(feedback)))
+        else:
+            answers.append(_numeric_answer(spec, fraction, _clean(feedback)))
+    return answers
+
+
+def _true_false(body: str) -> tuple[list[Answer], bool] | None:
+    parts = [p.strip() for p in _split(body, "#")]
+    word = parts[0].upper()
+    if word not in ("T", "TRUE", "F", "FALSE"):
+        return None
+    truth = word.startswith("T")
+    wrong_feedback = _clean(parts[1][1:]) if len(parts) > 1 else ""
+    right_feedback = _clean(parts[2][1:]) if len(parts) > 2 else ""
+    answers = [
+        Answer(text="Đúng", fraction=1.0 if truth else 0.0),
+        Answer(text="Sai", fraction=0.0 if truth else 1.0),
+    ]
+    # GIFT's first feedback is for a wrong answer, the second for the right one.
+    for answer in answers:
+        answer.feedback = right_feedback if answer.fraction == 1.0 else wrong_feedback
+    return answers, truth
+
+
+def _choices(body: str) -> list[tuple[bool, Answer]]:
+    answers = []
+    for piece in _split(body.strip(), "=~"):
+        if not piece.strip():
+            continue
+        if piece[0] not in "=~":
+            raise GiftError(
+                f"Đáp án '{_clean(piece)[:40]}' không bắt đầu bằng = (đúng) hoặc ~ (sai)."
+            )
+        right, piece = piece[0] == "=", piece[1:]
+        fraction, piece = _weight(piece, 1.0 if right else 0.0)
+        text, feedback = _feedback(piece)
+        answers.append(
+            (right, Answer(text=_clean(text), fraction=fraction, feedback=_clean(feedback)))
+        )
+    return answers
+
+
+def _answers(question: Question, body: str) -> None:
+    general = body.find("####")
+    if general != -1:
+        question.feedback = _clean(body[general + 4 :])
+        body = body[:general]
+    stripped = body.strip()
+    if not stripped:
+        question.type = "essay"
+        return
+    if stripped.startswith("#"):
+        question.type, question.answers = "numeric", _numeric(stripped)
+        return
+    tf = _true_false(stripped)
+    if tf is not None:
+        question.type, question.answers = "true_false", tf[0]
+        return
+    pieces = _choices(stripped)
+    if any("->" in a.text for _, a in pieces):
+        question.type = "matching"
+        for right, answer in pieces:
+            if not right:
+                raise GiftError("Câu ghép đôi chỉ có các dòng '=trái -> phải'.")
+            left, _, match = answer.text.partition("->")
+            answer.text, answer.match, answer.fraction = (
+                _FORMAT.sub("", left).strip(),
+                match.strip(),
+                1.0,
+            )
+        question.answers = [a for _, a in pieces]
+        return
+    question.answers = [a for _, a in pieces]
+    if all(right for right, _ in pieces):
+        question.type = "short_answer"
+    elif not any(right for right, _ in pieces):
+        question.type = "multiple_choice"  # Moodle: no '=' answer means several may be right
+    else:
+        question.type = "single_choice"
+    for answer in question.answers:
+        answer.text = _FORMAT.sub("", answer.text).strip()
+
+
+def _question(block: str, line: int, category: str) -> Question:
+    text = block.strip()
+    name = ""
+    if text.startswith("::"):
+        end = text.find("::", 2)
+        if end == -1:
+            raise GiftError("Tên câu hỏi mở bằng '::' nhưng không có '::' đóng.")
+        name, text = unescape(text[2:end].strip()), text[end + 2 :]
+    text_format = ""
+    match = _FORMAT.match(text)
+    if match:
+        text_format, text = match.group(1).lower(), text[match.end() :]
+    opening = _find(text, "{")
+    if opening == -1:
+        raise GiftError("Không có phần đáp án {…}; thêm đáp án, hoặc {} nếu là câu tự luận.")
+    closing = _find(text, "}", opening)
+    if closing == -1:
+        raise GiftError("Thiếu dấu '}' đóng phần đáp án.")
+    before, body, after = text[:opening], text[opening + 1 : closing], text[closing + 1 :]
+    stem = _clean(before) + (" _____ " + _clean(after) if after.strip() else "")
+    question = Question(type="", text=stem.strip(), name=name, category=category, line=line)
+    question.text_format = text_format
+    _answers(question, body)
+    return question
+
+
+def _blocks(source: str) -> list[tuple[int, str]]:
+    """(first line number, text) of each question or ``$CATEGORY`` block, comments removed."""
+    blocks: list[tuple[int, str]] = []
+    current: list[str] = []
+    start = 0
+    for number, line in enumerate(source.splitlines(), start=1):
+        if line.lstrip().startswith("//"):
+            continue
+        if not line.strip():
+            if current:
+                blocks.append((start, "\n".join(current)))
+                current = []
+            continue
+        if not current:
+            start = number
+        current.append(line)
+    if current:
+        blocks.append((start, "\n".join(current)))
+    return blocks
+
+
+def read_gift(source: str) -> tuple[list[Question], list[Problem]]:
+    """The questions of a GIFT text, and a problem (with its line) for each unreadable one."""
+    questions: list[Question] = []
+    problems: list[Problem] = []
+    category = ""
+    for line, block in _blocks(source.lstrip("\ufeff")):
+        stripped = block.strip()
+        if stripped.startswith("$CATEGORY:"):
+            category = stripped[len("$CATEGORY:") :].strip()
+            continue
+        try:
+            questions.append(_question(block, line, category))
+        except GiftError as error:
+            problems.append(Problem(line, str(error)))
+    return questions, problems
