@@ -117,3 +117,15 @@ def test_json_interchange_round_trip_keeps_every_question() -> None:
     assert numeric[1]["answers"] == [{"min": 1.0, "max": 5.0, "fraction": 1.0}]
     matching = to_records(read_gift("Ghép. {=A -> 1 = -> 2}")[0])
     assert matching[0]["answers"] == [{"left": "A", "right": "1"}, {"left": "", "right": "2"}]
+
+
+def test_gift_round_trip_keeps_every_question() -> None:
+    from dataclasses import replace
+
+    from hoctap.quiz.gift import write_gift
+
+    for name in ("examples.txt", "questions.gift.txt"):
+        questions, _ = read_gift(_read(name))
+        again, problems = read_gift(write_gift(questions))
+        assert problems == []
+        assert [replace(q, line=0) for q in again] == [replace(q, line=0) for q in questions]

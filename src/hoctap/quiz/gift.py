@@ -267,3 +267,85 @@ def read_gift(source: str) -> tuple[list[Question], list[Problem]]:
         except GiftError as error:
             problems.append(Problem(line, str(error)))
     return questions, problems
+
+
+# -- writing --------------------------------------------------------------------------------
+
+
+def escape(text: str) -> str:
+    return "".join("\\" + c if c in _ESCAPABLE else c for c in text).replace("\n", "\\n")
+
+
+def _num(value: float | None) -> str:
+    text = repr(float(value or 0.0))
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _weight_text(fraction: float) -> str:
+    return f"%{_num(fraction * 100)}%"
+
+
+def _feedback_text(feedback: str) -> str:
+    return f"#{escape(feedback)}" if feedback else ""
+
+
+def _answer_text(question: Question) -> str:
+    kind, answers = question.type, question.answers
+    if kind == "essay":
+        body = ""
+    elif kind == "true_false":
+        truth = next((a.text == "Đúng" for a in answers if a.fraction == 1), True)
+        wrong = next((a.feedback for a in answers if a.fraction != 1), "")
+        right = next((a.feedback for a in answers if a.fraction == 1), "")
+        body = ("TRUE" if truth else "FALSE") + (
+            f"#{escape(wrong)}#{escape(right)}" if wrong or right else ""
+        )
+    elif kind == "numeric":
+        lines = []
+        for a in answers:
+            if a.low is not None or a.high is not None:
+                spec = f"{_num(a.low)}..{_num(a.high)}"
+            elif a.value is not None:
+                spec = _num(a.value) + (f":{_num(a.tolerance)}" if a.tolerance else "")
+            else:
+                spec = ""
+            mark = "=" if spec else "~"
+            weight = (
+                ""
+                if (mark == "=" and a.fraction == 1) or (mark == "~" and a.fraction == 0)
+                else _weight_text(a.fraction)
+            )
+            lines.append(f"{mark}{weight}{spec}{_feedback_text(a.feedback)}")
+        body = "#\n    " + "\n    ".join(lines) + "\n"
+    elif kind == "matching":
+        body = "\n" + "".join(f"    ={escape(a.text)} -> {escape(a.match)}\n" for a in answers)
+    else:
+        lines = []
+        for a in answers:
+            if kind == "short_answer":
+                mark, weight = "=", "" if a.fraction == 1 else _weight_text(a.fraction)
+            elif kind == "single_choice" and a.fraction == 1:
+                mark, weight = "=", ""
+            else:
+                mark, weight = "~", "" if a.fraction == 0 else _weight_text(a.fraction)
+            lines.append(f"    {mark}{weight}{escape(a.text)}{_feedback_text(a.feedback)}\n")
+        body = "\n" + "".join(lines)
+    if question.feedback:
+        body += f"####{escape(question.feedback)}\n"
+    return "{" + body + "}"
+
+
+def write_gift(questions: list[Question]) -> str:
+    """GIFT text that ``read_gift`` reads back to the same questions (points are not in GIFT)."""
+    out: list[str] = []
+    category = ""
+    for q in questions:
+        if q.category != category:
+            category = q.category
+            out.append(f"$CATEGORY: {category}\n")
+        head = f"::{escape(q.name)}::" if q.name else ""
+        head += f"[{q.text_format}]" if q.text_format else ""
+        before, gap, after = q.text.partition(" _____ ")
+        text = escape(before) + " " + _answer_text(q) + (f" {escape(after)}" if gap else "")
+        out.append(f"// {q.type}\n{head}{text}\n")
+    return "\n".join(out)
