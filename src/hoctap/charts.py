@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-
-def _vietnamese_number(number: float) -> str:
-    """One decimal at most, with a decimal comma, as Vietnamese writes it: 93,5 and 90."""
-    text = f"{number:.1f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
+from hoctap.text import format_decimal
 
 
 def bar_chart(table: Any, label: str, value: str, title: str, source: str, unit: str = "%") -> Any:
@@ -34,7 +30,7 @@ def bar_chart(table: Any, label: str, value: str, title: str, source: str, unit:
         axes.text(
             bar.get_width(),
             bar.get_y() + bar.get_height() / 2,
-            f" {_vietnamese_number(number)}{unit}",
+            f" {format_decimal(number)}{unit}",
             va="center",
             fontsize=10,
         )

@@ -71,8 +71,6 @@ class Outcome:
     reason: str = ""
     attempts: int = 0
     seconds: float = 0.0
-    notes: list[str] = field(default_factory=list)
-    """nbgrader's warnings for this submission (cells restored, lateness, ...), in English."""
 
     @property
     def late(self) -> bool:
@@ -95,7 +93,7 @@ class GradeRun:
 
 
 class _NbgraderLog(logging.Handler):
-    """nbgrader's log of a run: into ``.hoctap/grade.log``, and its warnings onto the outcome.
+    """nbgrader's log of a run, into ``.hoctap/grade.log``, each line naming its submission.
 
     The file is opened for each line: logging set-up elsewhere in the process (traitlets
     applications call ``dictConfig``, which closes every handler) cannot break a run.
@@ -120,8 +118,6 @@ class _NbgraderLog(logging.Handler):
             self._write(f"{record.levelname} {who}: {message}")
         except OSError:
             self.handleError(record)
-        if outcome is not None and record.levelno >= logging.WARNING:
-            outcome.notes.append(message)
 
     def exception(self, outcome: Outcome, attempt: int) -> None:
         """The full traceback of a failed attempt, for whoever investigates it."""

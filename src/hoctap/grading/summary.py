@@ -7,13 +7,10 @@ from dataclasses import dataclass
 
 from hoctap.course import NOT_IN_ROSTER
 from hoctap.grading.batch import GradeRun
+from hoctap.text import format_decimal
 
 NO_UNIT = ("", NOT_IN_ROSTER)
 UNIT_COLUMNS = ["Mã đơn vị", "Đơn vị", "Số bài đã chấm", "Điểm trung bình (%)", "Nộp muộn"]
-
-
-def _decimal(value: float, digits: int = 1) -> str:
-    return f"{value:.{digits}f}".replace(".", ",")
 
 
 @dataclass
@@ -35,13 +32,13 @@ def summarize(
         f"Đã chấm {len(graded)} bài, {len(failed)} bài lỗi, {len(late)} bài nộp muộn, "
         f"{len(unchanged)} bài không đổi từ lần chấm trước"
     )
-    lines = [f"{counts} ({_decimal(run.seconds)} giây)."]
+    lines = [f"{counts} ({format_decimal(run.seconds)} giây)."]
     marks = [(s, total, late_) for s, (_, total, late_) in run.scores.items() if total > 0]
     if marks:
         percent = [run.scores[s][0] / total * 100 for s, total, _ in marks]
         average = sum(percent) / len(percent)
         lines.append(
-            f"Điểm trung bình {assignment}: {_decimal(average)}% "
+            f"Điểm trung bình {assignment}: {format_decimal(average)}% "
             f"({len(marks)} bài trong sổ điểm, đã trừ điểm nộp muộn)."
         )
     by_unit: dict[tuple[str, str], list[tuple[float, bool]]] = {}

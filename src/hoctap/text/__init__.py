@@ -17,6 +17,7 @@ from hoctap.text.legacy import Encoding
 __all__ = [
     "Encoding",
     "fold",
+    "format_decimal",
     "format_int",
     "normalize",
     "person_name",
@@ -95,3 +96,9 @@ def _fold(text: str) -> str:
 def format_int(number: int) -> str:
     """An integer as Vietnamese writes it, with dots between thousands ("5.000")."""
     return f"{number:,}".replace(",", ".")
+
+
+def format_decimal(number: float) -> str:
+    """One decimal at most, with a decimal comma, as Vietnamese writes it: 93,5 and 90."""
+    text = f"{number:.1f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
