@@ -37,7 +37,9 @@ def parse_phone(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = _SEPARATORS.sub("", normalize(value))
+    raw = str(value)
+    # Digits and separators need no repair of legacy encodings: skip the text normaliser.
+    text = _SEPARATORS.sub("", raw if raw.isascii() else normalize(raw))
     if not text:
         return ""
     if text.startswith("+84"):

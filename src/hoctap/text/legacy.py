@@ -9,6 +9,7 @@ reading is right is decided by counting the words that are valid Vietnamese syll
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Literal
 
 from hoctap.text import syllables
@@ -92,6 +93,9 @@ ETH_AS_D = str.maketrans({"Ð": "Đ", "ð": "đ"})
 _WORD_EDGE_PUNCTUATION = "\"'“”‘’()[]{},.;:!?–—-/"
 
 
+_LATIN_1 = re.compile("[\x00-\xff]*")
+
+
 def has_unicode_vietnamese(text: str) -> bool:
     """True if the text holds letters only Unicode Vietnamese has (ă, ơ, ư, đ, ạ, ...)."""
     return _UNICODE_VIETNAMESE.search(text) is not None
@@ -108,14 +112,18 @@ def _cp1252_byte(ch: str) -> int | None:
 
 
 def _from_utf8_mojibake(text: str) -> str | None:
-    data = bytearray()
-    for ch in text:
-        byte = _cp1252_byte(ch)
-        if byte is None:
-            return None
-        data.append(byte)
     try:
-        decoded = bytes(data).decode("utf-8")
+        data = text.encode("latin-1")  # the usual case, done in C
+    except UnicodeEncodeError:
+        buffer = bytearray()
+        for ch in text:
+            byte = _cp1252_byte(ch)
+            if byte is None:
+                return None
+            buffer.append(byte)
+        data = bytes(buffer)
+    try:
+        decoded = data.decode("utf-8")
     except UnicodeDecodeError:
         return None
     return decoded if decoded != text else None
@@ -133,23 +141,24 @@ def from_vni(text: str) -> str:
 
 def score(text: str) -> int:
     """Number of whitespace-separated words that are valid Vietnamese syllables (or not words)."""
-    valid = 0
-    for token in text.split():
-        word = token.strip(_WORD_EDGE_PUNCTUATION)
-        if not word or word.isdigit():
-            continue
-        parts = [p for p in re.split(r"[-/]", word) if p]
-        if parts and all(syllables.is_valid(p) for p in parts):
-            valid += 1
-    return valid
+    return sum(_valid_token(token) for token in text.split())
+
+
+@lru_cache(maxsize=1 << 16)
+def _valid_token(token: str) -> bool:
+    word = token.strip(_WORD_EDGE_PUNCTUATION)
+    if not word or word.isdigit():
+        return False
+    parts = [p for p in re.split(r"[-/]", word) if p]
+    return bool(parts) and all(syllables.is_valid(p) for p in parts)
 
 
 def candidates(text: str) -> dict[Encoding, str]:
     """Every reading of the text that its characters allow, keyed by encoding."""
     readings: dict[Encoding, str] = {"unicode": text}
-    if has_unicode_vietnamese(text) or all(ord(ch) < 0x80 for ch in text):
+    if text.isascii() or has_unicode_vietnamese(text):
         return readings
-    if all(ord(ch) < 0x100 for ch in text):
+    if _LATIN_1.fullmatch(text):
         readings["tcvn3"] = from_tcvn3(text)
         readings["vni"] = from_vni(text)
     mojibake = _from_utf8_mojibake(text)
@@ -181,4 +190,7 @@ def detect(text: str, prefer: Encoding = "unicode") -> Encoding:
 
 def repair(text: str, prefer: Encoding = "unicode") -> str:
     """Convert text from the legacy encoding it was detected in; Unicode text is unchanged."""
-    return candidates(text)[detect(text, prefer)]
+    readings = candidates(text)
+    if len(readings) == 1:  # Unicode Vietnamese or plain ASCII: nothing to choose between
+        return text
+    return readings[detect(text, prefer)]
