@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from hoctap.errors import HoctapError, ImportRejected
+from hoctap.cli_common import Format as Format
+from hoctap.cli_common import FormatOption, OutputOption, SheetOption, err, fail
+from hoctap.cli_quiz import contest_app, quiz_app
+from hoctap.errors import HoctapError
 
 if TYPE_CHECKING:
     from hoctap.db import Database
@@ -42,47 +44,8 @@ course_app = typer.Typer(
 app.add_typer(units_app, name="units")
 app.add_typer(roster_app, name="roster")
 app.add_typer(course_app, name="course")
-
-
-class Format(StrEnum):
-    table = "table"
-    csv = "csv"
-    xlsx = "xlsx"
-
-
-FormatOption = Annotated[
-    Format,
-    typer.Option(
-        "--format",
-        "-f",
-        help="Định dạng: table (bảng trên màn hình), csv (UTF-8 có BOM, mở được bằng Excel), xlsx.",
-    ),
-]
-OutputOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--output", "-o", help="Ghi ra tệp này (bắt buộc với xlsx); mặc định in ra màn hình."
-    ),
-]
-SheetOption = Annotated[
-    str | None, typer.Option("--sheet", help="Tên trang tính cần đọc (mặc định: trang đầu tiên).")
-]
-
-
-def _err(text: str) -> None:
-    typer.echo(text, err=True)
-
-
-def fail(error: HoctapError) -> NoReturn:
-    """Print a user-facing error (and each bad row) in Vietnamese, then exit with status 1."""
-    _err(f"Lỗi: {error.message}")
-    if error.hint:
-        _err(error.hint)
-    if isinstance(error, ImportRejected):
-        for p in error.problems:
-            line = f"  Dòng {p.row}, cột '{p.column}': {p.message}"
-            _err(line + (f" Gợi ý: {p.hint}" if p.hint else ""))
-    raise typer.Exit(1)
+app.add_typer(quiz_app, name="quiz")
+app.add_typer(contest_app, name="contest")
 
 
 def _database() -> Database:
@@ -149,7 +112,7 @@ def _export(
 
     write_records(records, columns, fmt.value, output, title)
     if output is not None:
-        _err(f"Đã ghi {len(records)} dòng vào {output}.")
+        err(f"Đã ghi {len(records)} dòng vào {output}.")
 
 
 @app.command()

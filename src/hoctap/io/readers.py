@@ -88,7 +88,8 @@ def _valid_words(text: str) -> int:
     return sum(legacy.score(normalize(cell)) for line in lines for cell in line.split(","))
 
 
-def _decode(data: bytes) -> str:
+def decode_bytes(data: bytes) -> str:
+    """A text file's bytes as text: UTF-8 (BOM or not), UTF-16, or the best 8-bit reading."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")  # Excel's "Unicode text" export
     try:
@@ -111,7 +112,7 @@ def _read_csv(path: Path, sheet: str | None) -> RawRows:
             f"Tệp CSV {path.name} chỉ có một trang: bỏ tuỳ chọn --sheet.",
         )
     try:
-        text = _decode(path.read_bytes())
+        text = decode_bytes(path.read_bytes())
     except OSError as exc:
         raise HoctapError(f"Không đọc được tệp {path}: {exc.strerror}.") from exc
     sample = text[:8192]

@@ -10,7 +10,7 @@ import io
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from hoctap.errors import HoctapError
 
@@ -67,31 +67,26 @@ def _write_csv(
         _write_csv_to(handle, records, columns)
 
 
-def _write_xlsx(
-    records: Sequence[Record], columns: Sequence[str], output: Path | None, title: str
-) -> None:
-    from openpyxl import Workbook
+def _fill_sheet(sheet: Any, records: Sequence[Record], columns: Sequence[str]) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
 
-    if output is None:
-        raise HoctapError(
-            "Định dạng xlsx cần tên tệp để ghi.", "Thêm --output TEN_TEP.xlsx vào lệnh."
-        )
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = (title or "Danh sách")[:31]
     sheet.append(list(columns))
     for record in records:
         sheet.append([_cell(record.get(c)) for c in columns])
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:  # a name or answer starting with "=" is text, not a formula
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
     header_fill = PatternFill("solid", fgColor="DDEBF7")
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = header_fill
         cell.alignment = Alignment(vertical="center", wrap_text=True)
+    sample = records[:2000]  # widths from the first rows: enough, and fast on long lists
     for index, column in enumerate(columns, start=1):
-        longest = max([len(str(column))] + [len(str(_cell(r.get(column)))) for r in records])
+        longest = max([len(str(column))] + [len(str(_cell(r.get(column)))) for r in sample])
         sheet.column_dimensions[get_column_letter(index)].width = min(max(10, longest + 2), 60)
     sheet.freeze_panes = "A2"
     if records:
@@ -100,12 +95,37 @@ def _write_xlsx(
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
-    from openpyxl.worksheet.properties import PageSetupProperties
-
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     sheet.print_title_rows = "1:1"
+
+
+def write_sheets(
+    sheets: Sequence[tuple[str, Sequence[Record], Sequence[str]]], output: Path
+) -> None:
+    """A workbook with one formatted sheet per (title, records, columns)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    first = workbook.active
+    assert first is not None
+    workbook.remove(first)
+    for title, records, columns in sheets:
+        _fill_sheet(workbook.create_sheet((title or "Danh sách")[:31]), records, columns)
     output.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(output)
+    try:
+        workbook.save(output)
+    except OSError as error:
+        raise HoctapError(f"Không ghi được {output}: {error.strerror}.") from error
+
+
+def _write_xlsx(
+    records: Sequence[Record], columns: Sequence[str], output: Path | None, title: str
+) -> None:
+    if output is None:
+        raise HoctapError(
+            "Định dạng xlsx cần tên tệp để ghi.", "Thêm --output TEN_TEP.xlsx vào lệnh."
+        )
+    write_sheets([(title, records, columns)], output)
 
 
 WRITERS: dict[str, Callable[[Sequence[Record], Sequence[str], Path | None, str], None]] = {

@@ -11,6 +11,7 @@ itself.
 
 from __future__ import annotations
 
+import json
 import re
 
 from hoctap.quiz.model import Answer, Problem, Question
@@ -18,6 +19,7 @@ from hoctap.quiz.model import Answer, Problem, Question
 _ESCAPABLE = "~=#{}:\\"
 _FORMATS = ("markdown", "html", "plain", "moodle")
 _FORMAT = re.compile(r"^\s*\[(markdown|html|plain|moodle)\]", re.I)
+_NOTE = "hoctap:"
 _WEIGHT = re.compile(r"^\s*%(-?\d+(?:\.\d+)?)%")
 
 
@@ -231,25 +233,52 @@ def _question(block: str, line: int, category: str) -> Question:
     return question
 
 
-def _blocks(source: str) -> list[tuple[int, str]]:
-    """(first line number, text) of each question or ``$CATEGORY`` block, comments removed."""
-    blocks: list[tuple[int, str]] = []
+def _blocks(source: str) -> list[tuple[int, str, str]]:
+    """(first line number, text, hoctap note) of each question or ``$CATEGORY`` block.
+
+    Comments are dropped, except a ``// hoctap: {…}`` line, which carries what GIFT has no syntax
+    for (points, level, source, the prediction type) to the question that follows it.
+    """
+    blocks: list[tuple[int, str, str]] = []
     current: list[str] = []
-    start = 0
+    start, note = 0, ""
     for number, line in enumerate(source.splitlines(), start=1):
         if line.lstrip().startswith("//"):
+            comment = line.lstrip()[2:].strip()
+            if comment.startswith(_NOTE) and not current:
+                note = comment[len(_NOTE) :].strip()
             continue
         if not line.strip():
             if current:
-                blocks.append((start, "\n".join(current)))
-                current = []
+                blocks.append((start, "\n".join(current), note))
+                current, note = [], ""
             continue
         if not current:
             start = number
         current.append(line)
     if current:
-        blocks.append((start, "\n".join(current)))
+        blocks.append((start, "\n".join(current), note))
     return blocks
+
+
+def _apply_note(question: Question, note: str) -> None:
+    """Set what a ``// hoctap:`` note says; a note that cannot be read is an error to report."""
+    try:
+        values = json.loads(note)
+    except json.JSONDecodeError:
+        raise GiftError("Dòng ghi chú '// hoctap:' không đọc được; xóa dòng đó đi.") from None
+    if not isinstance(values, dict):
+        raise GiftError("Dòng ghi chú '// hoctap:' phải là một bảng {…}; xóa dòng đó đi.")
+    if values.get("type") == "prediction" and question.type == "essay":
+        question.type = "prediction"
+    if "points" in values:
+        question.points = float(values["points"])
+    for key in ("level", "source"):
+        if key in values:
+            setattr(question, key, str(values[key]))
+    for key in ("ignore_case", "ignore_accents", "ignore_spaces"):
+        if key in values:
+            setattr(question, key, bool(values[key]))
 
 
 def read_gift(source: str) -> tuple[list[Question], list[Problem]]:
@@ -257,13 +286,16 @@ def read_gift(source: str) -> tuple[list[Question], list[Problem]]:
     questions: list[Question] = []
     problems: list[Problem] = []
     category = ""
-    for line, block in _blocks(source.lstrip("\ufeff")):
+    for line, block, note in _blocks(source.lstrip("\ufeff")):
         stripped = block.strip()
         if stripped.startswith("$CATEGORY:"):
             category = stripped[len("$CATEGORY:") :].strip()
             continue
         try:
-            questions.append(_question(block, line, category))
+            question = _question(block, line, category)
+            if note:
+                _apply_note(question, note)
+            questions.append(question)
         except GiftError as error:
             problems.append(Problem(line, str(error)))
     return questions, problems
@@ -291,7 +323,7 @@ def _feedback_text(feedback: str) -> str:
 
 def _answer_text(question: Question) -> str:
     kind, answers = question.type, question.answers
-    if kind == "essay":
+    if kind in ("essay", "prediction"):  # GIFT has no prediction; the note says which
         body = ""
     elif kind == "true_false":
         truth = next((a.text == "Đúng" for a in answers if a.fraction == 1), True)
@@ -335,8 +367,29 @@ def _answer_text(question: Question) -> str:
     return "{" + body + "}"
 
 
+def _note(question: Question) -> str:
+    """The ``// hoctap:`` line for what GIFT cannot say, or nothing when there is nothing."""
+    values: dict[str, object] = {}
+    if question.type == "prediction":
+        values["type"] = "prediction"
+    if question.points != 1:
+        values["points"] = question.points
+    for key in ("level", "source"):
+        if getattr(question, key):
+            values[key] = getattr(question, key)
+    defaults = Question("", "")
+    for key in ("ignore_case", "ignore_accents", "ignore_spaces"):
+        if getattr(question, key) != getattr(defaults, key):
+            values[key] = getattr(question, key)
+    return f"// {_NOTE} {json.dumps(values, ensure_ascii=False)}\n" if values else ""
+
+
 def write_gift(questions: list[Question]) -> str:
-    """GIFT text that ``read_gift`` reads back to the same questions (points are not in GIFT)."""
+    """GIFT text that ``read_gift`` reads back to the same questions.
+
+    Points, level, source and the prediction type ride in a ``// hoctap: {…}`` comment line before
+    the question, which Moodle ignores.
+    """
     out: list[str] = []
     category = ""
     for q in questions:
@@ -347,5 +400,5 @@ def write_gift(questions: list[Question]) -> str:
         head += f"[{q.text_format}]" if q.text_format else ""
         before, gap, after = q.text.partition(" _____ ")
         text = escape(before) + " " + _answer_text(q) + (f" {escape(after)}" if gap else "")
-        out.append(f"// {q.type}\n{head}{text}\n")
+        out.append(f"// {q.type}\n{_note(q)}{head}{text}\n")
     return "\n".join(out)

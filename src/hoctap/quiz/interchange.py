@@ -1,7 +1,9 @@
 """The bank's json interchange form: a list with one object per question, for other tools.
 
 Keys: ``name``, ``type``, ``category``, ``text``, ``points``, ``answers`` (and ``feedback``,
-``text_format`` when set). Answers: ``{"text", "fraction"}`` for choice and short answers,
+``text_format``, ``level``, ``source`` when set, and the short-answer comparison flags
+``ignore_case``, ``ignore_accents``, ``ignore_spaces`` when not the default). Answers:
+``{"text", "fraction"}`` for choice and short answers,
 ``{"value", "tolerance"}`` or ``{"min", "max"}`` with ``"fraction"`` for numeric ones (neither:
 any other number), ``{"left", "right"}`` for matching; ``"feedback"`` when set. Texts are plain:
 no format's escapes.
@@ -13,6 +15,9 @@ import json
 from typing import Any
 
 from hoctap.quiz.model import TYPES, Answer, Problem, Question
+
+_FLAGS = ("ignore_case", "ignore_accents", "ignore_spaces")
+_DEFAULTS = Question("", "")
 
 
 def _answer_record(question: Question, answer: Answer) -> dict[str, Any]:
@@ -49,6 +54,12 @@ def to_records(questions: list[Question]) -> list[dict[str, Any]]:
             record["feedback"] = q.feedback
         if q.text_format:
             record["text_format"] = q.text_format
+        for key in ("level", "source"):
+            if getattr(q, key):
+                record[key] = getattr(q, key)
+        for key in _FLAGS:
+            if getattr(q, key) != getattr(_DEFAULTS, key):
+                record[key] = getattr(q, key)
         records.append(record)
     return records
 
@@ -96,6 +107,10 @@ def read_json(source: str) -> tuple[list[Question], list[Problem]]:
             question.points = float(record.get("points", 1.0))
             question.feedback = str(record.get("feedback", ""))
             question.text_format = str(record.get("text_format", ""))
+            question.level = str(record.get("level", ""))
+            question.source = str(record.get("source", ""))
+            for key in _FLAGS:
+                setattr(question, key, bool(record.get(key, getattr(_DEFAULTS, key))))
             question.answers = [_answer(kind, a) for a in record.get("answers", [])]
         except (KeyError, TypeError, ValueError) as error:
             problems.append(Problem(number, f"Câu thứ {number}: {error}"))

@@ -47,6 +47,16 @@ class Question:
     """General feedback, shown after answering whatever the answer."""
     text_format: str = ""
     """GIFT's ``[markdown]``, ``[html]``, ``[plain]`` or ``[moodle]``, when the source says."""
+    level: str = ""
+    """Difficulty as the bank's author names it ("Nhận biết", "Thông hiểu", "Vận dụng")."""
+    source: str = ""
+    """The document (and clause) the question's facts come from."""
+    ignore_case: bool = True
+    """Short answers: "Hà Nội" and "hà nội" are the same answer."""
+    ignore_accents: bool = False
+    """Short answers: "Hà Nội" and "Ha Noi" are the same answer (đ counts as d)."""
+    ignore_spaces: bool = False
+    """Short answers: spaces do not count at all (runs of spaces always count as one)."""
     line: int = 0
     """Where the question starts in its source file (1-based), for messages."""
 

@@ -1,0 +1,1 @@
+"""The knowledge contest's engine: grading answers, ranking entries, awarding prizes."""

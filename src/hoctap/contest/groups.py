@@ -1,0 +1,60 @@
+"""Group prizes for units: the share of their members who took part, and their average score."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from hoctap.contest.prizes import TieFlag, award
+from hoctap.contest.ranking import RankKey, rank_entries
+
+_RATE = RankKey("participation", "rate", True, "tỉ lệ tham gia cao hơn")
+_AVERAGE = RankKey("average", "average", True, "điểm trung bình cao hơn")
+
+
+@dataclass(frozen=True)
+class GroupRules:
+    """How units are ranked for the group prizes (configuration, not code)."""
+
+    prizes: int = 3
+    """How many units win a group prize."""
+    min_roster: int = 10
+    """Units with fewer members on the roster are listed but not ranked for a prize."""
+    by: str = "participation"
+    """``participation`` (rate first, then average score) or ``average`` (the other way)."""
+
+
+def group_standings(
+    units: pd.Series,
+    scores: pd.Series,
+    roster: Mapping[str, int] | None,
+    rules: GroupRules,
+) -> tuple[pd.DataFrame, list[TieFlag]]:
+    """One row per unit: participants, roster size, rate, average score, rank and prize.
+
+    ``units`` holds each entry's unit key, ``scores`` its score, ``roster`` each unit key's
+    member count (None: not known, so no rate and ranking by average only).
+    """
+    frame = pd.DataFrame({"unit": units.to_numpy(), "score": scores.to_numpy()})
+    table = frame.groupby("unit", sort=False)["score"].agg(["size", "mean"])
+    table = table.rename(columns={"size": "participants", "mean": "average"})
+    if roster is not None:
+        table["members"] = [roster.get(str(unit), np.nan) for unit in table.index]
+        table["rate"] = table["participants"] / table["members"]
+    else:
+        table["members"] = np.nan
+        table["rate"] = np.nan
+    known = table["members"].notna()
+    eligible = known & (table["members"] >= rules.min_roster) if roster is not None else ~known
+    keys = [_RATE, _AVERAGE] if rules.by == "participation" else [_AVERAGE, _RATE]
+    ranked = rank_entries(table[eligible].reset_index(), keys)
+    prize, flags = award(ranked["rank"], [("Giải tập thể", rules.prizes)])
+    ranked["prize"] = prize
+    rest = table[~eligible].reset_index()
+    rest["rank"] = pd.NA
+    rest["prize"] = ""
+    standings = pd.concat([ranked, rest], ignore_index=True)
+    return standings, flags
