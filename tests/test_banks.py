@@ -264,3 +264,44 @@ def test_the_format_guide_s_example_reads() -> None:
     questions, problems, title = read_yaml(example)
     assert problems == [] and title and questions[0].type == "single_choice"
     assert [a.fraction for a in questions[0].answers] == [1, 0, 0]
+
+
+def test_questions_a_bank_cannot_hold_are_reported_not_saved(tmp_path: Path) -> None:
+    source = tmp_path / "mot-phan.gift"
+    source.write_text(
+        "::tot:: Hai cộng hai? {=4 ~3}\n\n"
+        "::mot-cap:: Ghép {=a -> 1}\n\n"
+        "::khong-de:: {=chỉ đáp án ~sai}\n",
+        encoding="utf-8",
+    )
+    checked = runner.invoke(app, ["quiz", "check", str(source)])
+    assert checked.exit_code == 1 and "1 câu đọc được" in checked.output
+    result = runner.invoke(app, ["quiz", "import", str(source), "--bank", "mot-phan"])
+    assert result.exit_code == 1
+    assert "dòng 3: Câu (mot-cap): Câu ghép đôi cần ít nhất hai cặp" in result.output
+    assert "dòng 5: Câu (khong-de): Câu hỏi chưa có nội dung." in result.output
+    listed = runner.invoke(app, ["quiz", "list"])
+    assert listed.exit_code == 0 and "mot-phan: 1 câu" in listed.output
+
+
+def test_numbers_of_every_size_survive_the_excel_template(tmp_path: Path) -> None:
+    from hoctap.quiz.model import Answer
+
+    questions = [
+        Question("numeric", "Nhỏ?", answers=[Answer(value=1e-05, tolerance=1e-06, fraction=1)]),
+        Question("numeric", "Lớn?", answers=[Answer(low=1e20, high=2e20, fraction=1)]),
+    ]
+    out = tmp_path / "so.xlsx"
+    bank.WRITERS["xlsx"](bank.Bank("so", questions), out)
+    again, problems = bank.read_questions(out)
+    assert problems == [] and same(again, questions)
+
+
+def test_json_flags_are_read_as_flags() -> None:
+    from hoctap.quiz.interchange import read_json
+
+    text = '[{"type": "short_answer", "text": "?", "answers": [{"text": "a", "fraction": 1}], '
+    questions, _ = read_json(text + '"ignore_case": "false"}]')
+    assert questions[0].ignore_case is False
+    _, problems = read_json(text + '"ignore_case": "có"}]')
+    assert "ignore_case" in problems[0].message

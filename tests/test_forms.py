@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from hoctap.cli import app
 from hoctap.contest.forms import FormsRules, exact_choice, parse_prediction, rank_forms, read_key
+from hoctap.contest.groups import GroupRules
 from hoctap.contest.report import rank_forms_files
 from hoctap.contest.sample import sample_forms
 from hoctap.errors import HoctapError
@@ -191,7 +192,7 @@ def test_an_option_may_hold_a_comma() -> None:
 @pytest.mark.parametrize(
     "text, value",
     [("1234", 1234), ("1.234", 1234), ("1,234", 1234), ("1 234", 1234), ("khoảng 500 người", 500),
-     ("12,5", 12.5), ("", None), ("không biết", None)],
+     ("12,5", 12.5), ("", None), ("không biết", None), ("khoảng 150-200", None), ("-1", -1)],
 )  # fmt: skip
 def test_predictions_as_people_write_them(text: str, value: float | None) -> None:
     parsed = parse_prediction(text)
@@ -356,3 +357,107 @@ def test_ranking_is_a_pure_function_of_the_table() -> None:
     again = rank_forms(frame, [(q, a.split(";")) for q, a in KEY], FormsRules(levels=PRIZES))
     assert as_rows(first) == as_rows(again) == EXPECTED
     assert frame.equals(pd.DataFrame(ENTRIES, columns=VI))  # the input is left as it was
+
+
+def test_the_demo_writes_a_sample_contest_that_ranks(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["demo", "--people", "0"])
+    assert result.exit_code == 0, result.output
+    command = result.output.strip().splitlines()[-1].split()
+    assert command[:3] == ["hoctap", "contest", "rank-forms"]
+    ranked = runner.invoke(app, [*command[1:], "-f", "csv", "-o", str(tmp_path / "kq.csv")])
+    assert ranked.exit_code == 0, ranked.output
+    assert "Đáp án câu dự đoán (số người tham gia):" in ranked.output
+
+
+def test_detail_headers_with_extra_words_are_recognised(tmp_path: Path) -> None:
+    header = ["Dấu thời gian", "Họ và tên (viết có dấu)", "Đơn vị công tác",
+              "Số điện thoại liên hệ", *VI[5:]]  # fmt: skip
+    entries = [[e[0], *e[2:]] for e in ENTRIES]
+    responses = write_csv(tmp_path / "tra-loi.csv", entries, header=header)
+    result = rank_forms_files(responses, key_file(tmp_path / "k.csv"), FormsRules(levels=PRIZES))
+    assert as_rows(result) == EXPECTED and len(result.duplicates) == 1
+
+
+def test_a_question_about_units_is_not_taken_for_the_unit_column(tmp_path: Path) -> None:
+    question = "Đơn vị học tập được chấm trên thang bao nhiêu điểm?"
+    header = [*VI[:-1], question, VI[-1]]
+    entries = [[*e[:-1], "100 điểm", e[-1]] for e in ENTRIES]
+    responses = write_csv(tmp_path / "tra-loi.csv", entries, header=header)
+    key = key_file(tmp_path / "k.csv", [*KEY, (question, "100 điểm")])
+    result = rank_forms_files(responses, key, FormsRules(levels=PRIZES))
+    assert result.ranking["Số câu đúng"].max() == 4
+
+
+def test_a_question_mentioning_a_prediction_is_still_a_question(tmp_path: Path) -> None:
+    question = "Câu 4. Ai đã dự đoán đúng thời điểm nhật thực?"
+    header = [*VI[:-1], question, VI[-1]]
+    entries = [[*e[:-1], "Nhà thiên văn", e[-1]] for e in ENTRIES]
+    responses = write_csv(tmp_path / "tra-loi.csv", entries, header=header)
+    key = key_file(tmp_path / "k.csv", [*KEY, (question, "Nhà thiên văn")])
+    result = rank_forms_files(responses, key, FormsRules(levels=PRIZES))
+    assert result.truth == 5 and result.ranking["Dự đoán"].iloc[0] == 6
+
+
+def test_two_questions_with_the_same_title_are_graded_in_order(tmp_path: Path) -> None:
+    title = "Câu hỏi trùng tên"
+    header = [*VI[:5], title, title, VI[-1]]
+    entries = [[*e[:5], "A", "B", e[-1]] for e in ENTRIES]
+    responses = write_csv(tmp_path / "tra-loi.csv", entries, header=header)
+    key = key_file(tmp_path / "k.csv", [(title, "A"), (title, "B")])
+    result = rank_forms_files(responses, key, FormsRules())
+    assert set(result.ranking["Số câu đúng"]) == {2}
+
+
+def test_broken_files_are_messages(tmp_path: Path) -> None:
+    broken = tmp_path / "hong.xlsx"
+    broken.write_text("không phải xlsx", encoding="utf-8")
+    key = key_file(tmp_path / "k.csv")
+    result = runner.invoke(app, ["contest", "rank-forms", str(broken), "--key", str(key)])
+    assert result.exit_code == 1 and "Không đọc được tệp" in result.output
+    assert "Traceback" not in result.output
+    one_column = tmp_path / "mot-cot.csv"
+    one_column.write_text("Câu Việt Nam\nAbc\n", encoding="utf-8")
+    responses = write_csv(tmp_path / "tra-loi.csv", ENTRIES, header=VI)
+    result = runner.invoke(app, ["contest", "rank-forms", str(responses), "--key", str(one_column)])
+    assert result.exit_code == 1 and "cần hai cột" in result.output
+    empty = tmp_path / "trong.csv"
+    empty.write_text("", encoding="utf-8")
+    result = runner.invoke(app, ["contest", "rank-forms", str(empty), "--key", str(key)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+
+
+def test_spreadsheet_times_with_fractions_and_typed_times_mixed(tmp_path: Path) -> None:
+    rows = [
+        [datetime(2026, 11, 20, 8, 0, 5, 500000), None, *ENTRIES[0][2:]],
+        ["20/11/2026 08:01:00", None, *ENTRIES[1][2:]],
+    ]
+    responses = write_xlsx(tmp_path / "tra-loi.xlsx", rows, header=VI)
+    result = rank_forms_files(responses, key_file(tmp_path / "k.csv"), FormsRules())
+    assert sorted(result.ranking["Thời điểm nộp"]) == [
+        "20/11/2026 08:00:05",
+        "20/11/2026 08:01:00",
+    ]
+
+
+def test_group_table_lists_roster_units_and_flags_overfull_ones(tmp_path: Path) -> None:
+    responses = write_csv(tmp_path / "tra-loi.csv", ENTRIES, header=VI)
+    roster = write_csv(
+        tmp_path / "don-vi.csv",
+        [("Xã Hưng Đạo", 20), ("Sở Y tế", 1), ("Xã Thông Nông", 15)],
+        header=["Đơn vị", "Số thành viên"],
+    )
+    rules = FormsRules(groups=GroupRules(prizes=1, min_roster=0))
+    result = rank_forms_files(responses, key_file(tmp_path / "k.csv"), rules, roster)
+    assert result.groups is not None
+    names = result.groups["Đơn vị"].tolist()
+    assert "Xã Thông Nông" in names  # on the roster, nobody took part
+    assert any("Sở Y tế: 2 người dự thi, nhiều hơn số thành viên (1)" in n for n in result.notes)
+
+
+def test_csv_on_standard_output_says_where_the_other_tables_go(tmp_path: Path) -> None:
+    responses = write_csv(tmp_path / "tra-loi.csv", ENTRIES, header=VI)
+    key = str(key_file(tmp_path / "k.csv"))
+    result = runner.invoke(
+        app, ["contest", "rank-forms", str(responses), "--key", key, "-f", "csv"]
+    )
+    assert result.exit_code == 0 and "chỉ ghi ra tệp: thêm --output" in result.output

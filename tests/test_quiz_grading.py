@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -133,3 +134,14 @@ def test_any_other_number_earns_only_its_own_fraction() -> None:
         "numeric", "Năm?", answers=[Answer(value=2030, fraction=1.0), Answer(feedback="Chưa đúng")]
     )
     assert answer_fraction(question, "1999") == 0.0
+
+
+def test_weights_that_do_not_divide_evenly_still_make_full_marks() -> None:
+    from hoctap.quiz.gift import read_gift
+
+    questions, _ = read_gift("::w:: Chọn ba? {~%33.33333%a ~%33.33333%b ~%33.33333%c ~%-100%d}")
+    question = replace(questions[0], name="w")
+    assert answer_fraction(question, "a; b; c") == 1.0
+    graded = grade_answers([question], pd.DataFrame({"w": ["a;b;c", "a;b", pd.NA]}))
+    assert graded["correct"].tolist() == [1, 0, 0]
+    assert graded["w"].iloc[2] == 0.0  # a missing answer is a blank one

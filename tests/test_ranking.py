@@ -217,3 +217,25 @@ def test_group_prizes_without_a_roster_rank_by_average() -> None:
     scores = pd.Series([5, 7, 9])
     table, _ = group_standings(units, scores, None, GroupRules(prizes=1))
     assert table["unit"].tolist() == ["b", "a"] and table["prize"].tolist() == ["Giải tập thể", ""]
+
+
+def test_a_level_left_empty_by_a_tie_above_is_flagged() -> None:
+    given, flags = prizes([1, 1, 1, 4], levels=(("Nhất", 1), ("Nhì", 1), ("Ba", 1)))
+    assert given == ["Nhất", "Nhất", "Nhất", ""]
+    assert flags == [("Nhất", 1, 3, 1), ("Nhì", 0, 0, 1), ("Ba", 0, 0, 1)]
+    _, found = award(pd.Series([1, 1, 3]), [("Nhất", 1), ("Nhì", 1)])
+    assert "Giải Nhì: không có người nhận" in found[1].message
+
+
+def test_an_empty_rank_order_is_refused() -> None:
+    with pytest.raises(ValueError, match="Cần ít nhất một tiêu chí"):
+        rank_keys([])
+
+
+def test_units_on_the_roster_nobody_entered_from_are_listed() -> None:
+    table, _ = group_standings(
+        pd.Series(["a", "a"]), pd.Series([5, 6]), {"a": 10, "b": 20, "c": 0}, GroupRules(1, 0)
+    )
+    rows = {r.unit: (r.participants, r.rate) for r in table.itertuples()}
+    assert rows["a"] == (2, 0.2) and rows["b"] == (0, 0.0)
+    assert math.isnan(rows["c"][1])  # no members on the roster: no rate, not infinity

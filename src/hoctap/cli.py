@@ -124,10 +124,18 @@ def demo(
 
     with _opened() as db:
         report = seed_demo(db, people)
+        home = db.settings.home
     typer.echo(
         f"Dữ liệu mẫu: {report.units_total} đơn vị ({report.units_added} mới); học viên mẫu "
         f"(người giả lập): {report.people_created} mới, {report.people_updated} cập nhật, "
         f"{report.people_unchanged} không đổi; tổng {report.people_total} học viên."
+    )
+    from hoctap.contest.sample import write_demo_forms
+
+    responses, key = write_demo_forms(home / "demo")
+    typer.echo(
+        "Cuộc thi mẫu trên Google Forms (người và câu hỏi giả lập), thử xếp hạng bằng:\n"
+        f"  hoctap contest rank-forms {responses} --key {key} --groups"
     )
 
 

@@ -293,8 +293,10 @@ def rank_forms(
     )
     try:
         result = rank_forms_files(responses, key, rules, roster)
+        # On screen the summary comes first; with a file or CSV on standard output, it goes aside.
+        say = typer.echo if fmt is Format.table and output is None else err
         for line in summary(result):
-            err(line)
+            say(line)
         write_result(result, fmt.value, output, err)
     except HoctapError as error:
         fail(error)

@@ -11,13 +11,16 @@ the result spread over the rows that gave it. Nothing on this path imports Jupyt
 
 from __future__ import annotations
 
+import csv
 import difflib
 import re
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zipfile import BadZipFile
 
 import numpy as np
 import pandas as pd
@@ -88,8 +91,15 @@ _PERSONAL = (
 _DATE_FORMATS = {
     "dmy": ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y"),
     "mdy": ("%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y"),
-    "iso": ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"),
+    "iso": (
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M:%S.%f",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%d",
+    ),
 }
+_NUMBERS = re.compile(r"(?<![\d.,])(-?)(\d(?:[\d.,]|\s(?=\d{3}\b))*\d|\d)")
 _THOUSANDS = re.compile(r"^\d{1,3}(?:[.,\s]\d{3})+$")
 _DECIMAL = re.compile(r"^\d+(?:[.,]\d+)?$")
 
@@ -149,9 +159,9 @@ class FormsResult:
 
 def _fail_read(path: object, error: Exception) -> HoctapError:
     return HoctapError(
-        f"Không đọc được tệp {path}: {error}.",
-        "Tải lại tệp trả lời từ Google Forms (Tải xuống câu trả lời .csv, hoặc mở trong Trang tính "
-        "rồi tải xuống .xlsx).",
+        f"Không đọc được tệp {path}: {error or type(error).__name__}.",
+        "Mở tệp bằng Excel hoặc LibreOffice và lưu lại dạng .xlsx hoặc .csv (UTF-8). Tệp trả lời "
+        "của Google Forms: Câu trả lời → Tải xuống câu trả lời (.csv).",
     )
 
 
@@ -169,19 +179,28 @@ def read_sheet(
     suffix = path.suffix.lower()
     try:
         if suffix in (".xlsx", ".xlsm"):
-            frame = pd.read_excel(path, dtype=object, engine="openpyxl")
-            for column in frame.columns:
-                if not pd.api.types.is_datetime64_any_dtype(frame[column]):
-                    frame[column] = frame[column].map(_cell_text)
-            frame.columns = [str(c) for c in frame.columns]
-            return frame
+            return _read_xlsx(path)
         if suffix in (".csv", ".txt", ".tsv"):
             return _read_csv(path, categorical)
-    except (OSError, ValueError, KeyError) as error:
+    except (OSError, ValueError, KeyError, BadZipFile, csv.Error) as error:
         raise _fail_read(path, error) from error
     raise HoctapError(
         f"Chưa đọc được tệp loại '{suffix or path.name}'.", "Dùng tệp .csv hoặc .xlsx."
     )
+
+
+def _read_xlsx(path: Path) -> pd.DataFrame:
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        frame = pd.read_excel(path, dtype=object, engine="openpyxl")
+    except InvalidFileException as error:
+        raise _fail_read(path, error) from error
+    for column in frame.columns:
+        if not pd.api.types.is_datetime64_any_dtype(frame[column]):
+            frame[column] = frame[column].map(_cell_text)
+    frame.columns = [str(c) for c in frame.columns]
+    return frame
 
 
 def _read_csv(
@@ -200,19 +219,34 @@ def _read_csv(
             )
     except UnicodeDecodeError:  # not UTF-8: an 8-bit or UTF-16 file saved by Excel
         frame = None
-    if frame is not None and frame.shape[1] > 1:
+    if frame is not None and (frame.shape[1] > 1 or not _other_separator(frame.columns)):
         return frame
-    # One column: a ';' or tab separated file (Excel in a Vietnamese locale), or not UTF-8.
+    # A ';' or tab separated file (Excel in a Vietnamese locale), or one not in UTF-8.
     from io import StringIO
 
     from hoctap.io.readers import decode_bytes
 
     text = decode_bytes(path.read_bytes())
-    return pd.read_csv(StringIO(text), dtype=str, keep_default_na=False, sep=None, engine="python")
+    first = text.split("\n", 1)[0]
+    separator = ";" if first.count(";") > first.count("\t") else "\t" if "\t" in first else ","
+    return pd.read_csv(StringIO(text), dtype=str, keep_default_na=False, sep=separator)
 
 
-def read_roster(path: Path) -> dict[str, int]:
-    """Members per unit key, from a sheet of units with a count column or a list of people."""
+def _other_separator(columns: pd.Index) -> bool:
+    return len(columns) == 1 and any(c in str(columns[0]) for c in ";\t")
+
+
+@dataclass(frozen=True)
+class Roster:
+    """Units' member counts for the group prizes, by unit key (``hoctap.units.unit_key``)."""
+
+    members: dict[str, int]
+    names: dict[str, str]
+    """Each unit key's name as the roster writes it, to show units nobody entered from."""
+
+
+def read_roster(path: Path) -> Roster:
+    """Members per unit, from a sheet of units with a count column or a list of people."""
     from hoctap.units import unit_key
 
     frame = read_sheet(path)
@@ -229,15 +263,18 @@ def read_roster(path: Path) -> dict[str, int]:
         (headers[k] for k in ("sothanhvien", "songuoi", "tongso", "members") if k in headers), None
     )
     keys = by_distinct(frame[unit].astype(str), lambda u: unit_key(str(u)), "object")
+    names = {str(k): normalize(n) for k, n in zip(keys, frame[unit].astype(str), strict=True)}
     if count is None:  # a list of people: count them
-        return {str(k): int(v) for k, v in pd.Series(keys).value_counts().items() if k}
+        counts = pd.Series(keys).value_counts().items()
+        return Roster({str(k): int(v) for k, v in counts if k}, names)
     numbers = pd.to_numeric(frame[count].astype(str).str.replace(".", ""), errors="coerce")
     if numbers.isna().any():
         row = int(np.flatnonzero(numbers.isna().to_numpy())[0])
         raise HoctapError(
             f"Dòng {row + 2}, cột '{count}': '{frame[count].iloc[row]}' không phải là số.",
         )
-    return {str(k): int(v) for k, v in numbers.groupby(keys).sum().items() if k}
+    sums = numbers.groupby(keys).sum().items()
+    return Roster({str(k): int(v) for k, v in sums if k}, names)
 
 
 def _cell_text(value: object) -> object:
@@ -287,14 +324,29 @@ class _Layout:
     english: bool
 
 
+def _detail_like(header: str) -> bool:
+    """A short header that is not a question: a form's field for a personal detail."""
+    return len(header) <= 50 and "?" not in header and not fold(header).startswith("cau ")
+
+
 def _layout(headers: Sequence[str], key: list[tuple[str, list[str]]], rules: FormsRules) -> _Layout:
     folded = {h: _header(h) for h in headers}
     details: dict[str, str] = {}
+    keyed = {q for q, _ in key}
     for name, spellings in _HEADERS.items():
         wanted = {_header(s) for s in spellings}
-        found = next(
-            (h for h in headers if folded[h] in wanted and h not in details.values()), None
-        )
+        free = [h for h in headers if h not in details.values() and normalize(h) not in keyed]
+        found = next((h for h in free if folded[h] in wanted), None)
+        if found is None:  # "Số điện thoại liên hệ", "Đơn vị công tác (xã, phường)"
+            found = next(
+                (
+                    h
+                    for h in free
+                    if _detail_like(h)
+                    and folded[h].startswith(tuple(w for w in wanted if len(w) > 4))
+                ),
+                None,
+            )
         if found is not None:
             details[name] = found
     ignored = {_header(s) for s in (*_PERSONAL, *rules.ignore_columns)}
@@ -307,12 +359,22 @@ def _layout(headers: Sequence[str], key: list[tuple[str, list[str]]], rules: For
                 "Các cột có: " + "; ".join(headers),
             )
     else:
-        prediction = next((h for h in headers if "du doan" in fold(h)), None)
-    by_text = {_answer_key(h): h for h in headers}
+        prediction = next(
+            (h for h in headers if "du doan" in fold(h) and normalize(h) not in keyed), None
+        )
+    # Forms lets two questions share a title; pandas then names the second "Title.1". The n-th
+    # key row of a title goes with the n-th column of that title.
+    by_text: dict[str, list[str]] = {}
+    present = set(headers)
+    for h in headers:
+        base, dot, number = h.rpartition(".")
+        title = base if dot and number.isdigit() and base in present else h
+        by_text.setdefault(_answer_key(title), []).append(h)
     questions: dict[str, list[str]] = {}
     missing = []
     for question, answers in key:
-        header = by_text.get(_answer_key(question))
+        matches = by_text.get(_answer_key(question))
+        header = matches.pop(0) if matches else None
         if header is None:
             missing.append(question)
         else:
@@ -396,39 +458,48 @@ def exact_choice(response: str, answers: Sequence[str]) -> bool:
 
 
 def parse_prediction(value: object) -> float:
-    """A prediction as a number: "1.234", "1,234" and "1 234" are 1234; NaN when not a number."""
-    text = re.sub(r"[^\d.,\s]", "", str(value)).strip()
-    if not text:
+    """A prediction as a number: "1.234", "1,234" and "1 234" are 1234; NaN when not a number.
+
+    Words around the number are allowed ("khoảng 500 người"); two numbers ("150-200") are not a
+    prediction, so they count as blank.
+    """
+    numbers = _NUMBERS.findall(str(value))
+    if len(numbers) != 1:
         return float("nan")
+    sign, text = numbers[0]
     if _THOUSANDS.match(text):
-        return float(re.sub(r"[.,\s]", "", text))
-    if _DECIMAL.match(text):
-        return float(text.replace(",", "."))
-    return float("nan")
+        number = float(re.sub(r"[.,\s]", "", text))
+    elif _DECIMAL.match(text):
+        number = float(text.replace(",", "."))
+    else:
+        return float("nan")
+    return -number if sign else number
 
 
 def _times(column: pd.Series, layout: _Layout, rules: FormsRules) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(column):
         parsed = pd.Series(column)
     else:
-        text = column.astype(str).str.strip()
+        if column.dtype == object:  # from a spreadsheet: real times, maybe next to typed ones
+            text = pd.Series(
+                [
+                    str(pd.Timestamp(v)) if isinstance(v, datetime) else str(v).strip()
+                    for v in column.tolist()
+                ],
+                index=column.index,
+            )
+        else:
+            text = column.astype(str).str.strip()
         order = rules.date_order or ("mdy" if layout.english else "dmy")
         other = "dmy" if order == "mdy" else "mdy"
         quick = _fixed_width(text.tolist(), order)
         if quick is not None:
             return quick
-        best: pd.Series | None = None
-        for group in (order, "iso", other):
-            for fmt in _DATE_FORMATS[group]:
-                attempt = pd.to_datetime(text, format=fmt, errors="coerce")
-                if best is None or attempt.notna().sum() > best.notna().sum():
-                    best = attempt
-                if attempt.notna().all():
-                    return attempt
-            if rules.date_order is not None:
-                break  # told the order: do not guess another
-        assert best is not None
-        parsed = best
+        parsed = _parse_times(text, (order, "iso"))
+        if parsed.isna().any() and rules.date_order is None:  # the data may tell the order
+            alternative = _parse_times(text, (other, "iso"))
+            if alternative.notna().sum() > parsed.notna().sum():
+                parsed = alternative
     bad = parsed.isna()
     if bad.any():
         first = int(np.flatnonzero(bad.to_numpy())[0])
@@ -439,6 +510,18 @@ def _times(column: pd.Series, layout: _Layout, rules: FormsRules) -> pd.Series:
             "Thời điểm viết dạng ngày/tháng/năm giờ:phút:giây, ví dụ 27/11/2026 09:15:30 "
             "(tệp tiếng Anh: tháng/ngày/năm); chỉ rõ bằng --date-order dmy hoặc mdy.",
         )
+    return parsed
+
+
+def _parse_times(text: pd.Series, groups: Sequence[str]) -> pd.Series:
+    """Times read with each format of the groups in turn, each filling what the others left."""
+    parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
+    for group in groups:
+        for fmt in _DATE_FORMATS[group]:
+            missing = (parsed.isna() & (text != "")).to_numpy()
+            if not missing.any():
+                return parsed
+            parsed[missing] = pd.to_datetime(text[missing], format=fmt, errors="coerce")
     return parsed
 
 
@@ -555,12 +638,11 @@ def rank_forms(
     responses: pd.DataFrame,
     key: list[tuple[str, list[str]]],
     rules: FormsRules | None = None,
-    roster: Mapping[str, int] | None = None,
+    roster: Roster | None = None,
 ) -> FormsResult:
     """Rank a Forms responses table against its answer key, by the rules given.
 
-    ``roster`` maps a unit's key (``hoctap.units.unit_key``) to its member count, for the group
-    prizes' participation rate.
+    ``roster`` gives the units' member counts, for the group prizes' participation rate.
     """
     rules = rules or FormsRules()
     if rules.predict not in (PREDICT_TOTAL, PREDICT_PERFECT):
@@ -612,8 +694,8 @@ def rank_forms(
             "Họ và tên": ranked["name"],
             "Đơn vị": ranked["unit"],
             "Số câu đúng": ranked["score"],
-            "Dự đoán": ranked["prediction"].round().astype("Int64"),
-            "Chênh lệch dự đoán": ranked["prediction_distance"].round().astype("Int64"),
+            "Dự đoán": _shown(ranked["prediction"]),
+            "Chênh lệch dự đoán": _shown(ranked["prediction_distance"]),
             "Thời điểm nộp": ranked["submitted"].dt.strftime(TIME_FORMAT),
             "Giải": prizes.reset_index(drop=True),
         }
@@ -630,23 +712,40 @@ def rank_forms(
     )
     if rules.groups is not None:
         result.groups, result.group_flags = _groups(ranked, roster, rules.groups)
+        groups = result.groups
+        over = (groups["Số người dự thi"] > groups["Số thành viên"]).fillna(False)
+        overfull = groups[over.astype(bool)]
+        for unit, taking, members in overfull[
+            ["Đơn vị", "Số người dự thi", "Số thành viên"]
+        ].itertuples(index=False):
+            notes.append(
+                f"Đơn vị {unit}: {taking} người dự thi, nhiều hơn số thành viên ({members}) trong "
+                "danh sách: kiểm tra lại danh sách đơn vị."
+            )
     return result
 
 
+def _shown(values: pd.Series) -> pd.Series:
+    """Whole numbers for the table, halves rounded up (2.5 -> 3), blanks kept blank."""
+    return np.floor(values + 0.5).astype("Int64")
+
+
 def _groups(
-    ranked: pd.DataFrame, roster: Mapping[str, int] | None, rules: GroupRules
+    ranked: pd.DataFrame, roster: Roster | None, rules: GroupRules
 ) -> tuple[pd.DataFrame, list[TieFlag]]:
     from hoctap.units import unit_key
 
     keys = by_distinct(ranked["unit"], lambda u: unit_key(str(u)) or "", "object")
     names = pd.Series(ranked["unit"].to_numpy()).groupby(keys).agg(lambda s: s.mode().iloc[0])
-    standings, flags = group_standings(pd.Series(keys), ranked["score"], roster, rules)
+    members = roster.members if roster is not None else None
+    standings, flags = group_standings(pd.Series(keys), ranked["score"], members, rules)
+    display = {**(roster.names if roster is not None else {}), **names.to_dict()}
     table = pd.DataFrame(
         {
-            "Hạng": standings["rank"].astype("Int64").to_numpy(),
-            "Đơn vị": [names.get(k, k) or "(không ghi đơn vị)" for k in standings["unit"]],
+            "Hạng": standings["rank"].astype("Int64").reset_index(drop=True),
+            "Đơn vị": [display.get(k) or k or "(không ghi đơn vị)" for k in standings["unit"]],
             "Số người dự thi": standings["participants"].to_numpy(),
-            "Số thành viên": standings["members"].astype("Int64").to_numpy(),
+            "Số thành viên": standings["members"].astype("Int64").reset_index(drop=True),
             "Tỉ lệ tham gia (%)": (standings["rate"] * 100).round(1).to_numpy(),
             "Số câu đúng trung bình": standings["average"].round(2).to_numpy(),
             "Giải": standings["prize"].to_numpy(),

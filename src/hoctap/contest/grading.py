@@ -81,7 +81,11 @@ def answer_fraction(question: Question, response: object) -> float:
     kind = question.type
     if kind in MANUAL:
         return math.nan
-    blank = response is None or (isinstance(response, float) and math.isnan(response))
+    blank = (
+        response is None
+        or response is pd.NA
+        or (isinstance(response, float) and math.isnan(response))
+    )
     text = "" if blank else str(response)
     if not text.strip():
         return 0.0
@@ -102,7 +106,8 @@ def answer_fraction(question: Question, response: object) -> float:
         by_text = {choice_key(a.text): a.fraction for a in question.answers}
         picked = {choice_key(p) for p in _parts(text)}
         total = sum(by_text.get(c, 0.0) for c in picked)
-        return min(1.0, max(0.0, round(total, 9)))
+        # Three options of 33.33333% each make a whole: weights are rounded as Moodle writes them.
+        return min(1.0, max(0.0, round(total, 6)))
     if kind == "short_answer":
         given = short_answer_key(text, question)
         best = 0.0
@@ -151,7 +156,7 @@ def grade_answers(questions: Sequence[Question], answers: pd.DataFrame) -> pd.Da
         earned = fractions[codes] * question.points if len(fractions) else np.zeros(0)
         points[question.name] = earned
         if question.type not in MANUAL:
-            full += (fractions[codes] >= 1 - 1e-9) if len(fractions) else 0
+            full += (fractions[codes] >= 1 - 1e-6) if len(fractions) else 0
     table = pd.DataFrame(points, index=answers.index)
     graded = [q.name for q in questions if q.type not in MANUAL]
     table["score"] = table[graded].sum(axis=1).round(6) if graded else 0.0

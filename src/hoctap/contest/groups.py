@@ -42,13 +42,20 @@ def group_standings(
     table = frame.groupby("unit", sort=False)["score"].agg(["size", "mean"])
     table = table.rename(columns={"size": "participants", "mean": "average"})
     if roster is not None:
-        table["members"] = [roster.get(str(unit), np.nan) for unit in table.index]
-        table["rate"] = table["participants"] / table["members"]
+        # A unit on the roster with nobody taking part is in the standings too, at 0%.
+        absent = [unit for unit in roster if unit not in table.index]
+        table = pd.concat(
+            [table, pd.DataFrame({"participants": 0, "average": np.nan}, index=absent)]
+        )
+        table.index.name = "unit"
+        members = [roster.get(str(unit), np.nan) for unit in table.index]
+        table["members"] = pd.Series(members, index=table.index, dtype="float64")
+        table["rate"] = table["participants"] / table["members"].where(table["members"] > 0)
+        eligible = table["members"].notna() & (table["members"] >= max(rules.min_roster, 1))
     else:
         table["members"] = np.nan
         table["rate"] = np.nan
-    known = table["members"].notna()
-    eligible = known & (table["members"] >= rules.min_roster) if roster is not None else ~known
+        eligible = pd.Series(True, index=table.index)
     keys = [_RATE, _AVERAGE] if rules.by == "participation" else [_AVERAGE, _RATE]
     ranked = rank_entries(table[eligible].reset_index(), keys)
     prize, flags = award(ranked["rank"], [("Giải tập thể", rules.prizes)])

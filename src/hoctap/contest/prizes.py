@@ -18,7 +18,7 @@ DEFAULT_LEVELS = (("Nhất", 1), ("Nhì", 2), ("Ba", 3), ("Khuyến khích", 5))
 
 @dataclass(frozen=True)
 class TieFlag:
-    """A tie that crosses a prize cut: more winners at a level than it has prizes."""
+    """A level the organisers must look at: a tie across its cut, or no winner at all."""
 
     level: str
     rank: int
@@ -31,6 +31,12 @@ class TieFlag:
 
     @property
     def message(self) -> str:
+        if self.winners == 0:
+            return (
+                f"Giải {self.level}: không có người nhận (cơ cấu {self.prizes} giải): các thứ hạng "
+                "của giải đã thuộc về người đồng hạng ở giải cao hơn, hoặc không ai đủ điều kiện. "
+                "Ban tổ chức cần quyết định."
+            )
         return (
             f"Giải {self.level}: {self.entries} người đồng hạng {self.rank} nên {self.winners} "
             f"người nhận giải (cơ cấu {self.prizes} giải). Ban tổ chức cần quyết định."
@@ -86,6 +92,10 @@ def award(
         wins = eligible & (prize == "") & (rank_values <= cut) & (rank_values > 0)
         prize[wins] = name
         winners = int(wins.sum())
+        if winners == 0:
+            if (prize == "").any():  # someone was left without a prize: say why this level is empty
+                flags.append(TieFlag(name, 0, 0, count, 0))
+            continue
         # The group that straddles the cut: its rank is within it, its last member beyond it.
         straddling = pd.Series(rank_values[wins]).value_counts()
         for rank, size in straddling.items():

@@ -47,6 +47,8 @@ PREDICTIONS = {
 
 def rank_keys(names: Sequence[str]) -> list[RankKey]:
     """The keys named, in order; unknown names raise ValueError naming the known ones."""
+    if not names:
+        raise ValueError(f"Cần ít nhất một tiêu chí xếp hạng: {', '.join(KEYS)}.")
     unknown = [n for n in names if n not in KEYS]
     if unknown:
         raise ValueError(

@@ -60,6 +60,11 @@ def summary(result: FormsResult) -> list[str]:
     lines += [f"Lưu ý: {flag.message}" for flag in result.flags]
     lines += [f"Lưu ý (giải tập thể): {flag.message}" for flag in result.group_flags]
     lines += [f"Lưu ý: {note}" for note in result.notes]
+    if result.groups is not None and result.groups["Số thành viên"].isna().all():
+        lines.append(
+            "Giải tập thể: chưa có số thành viên của các đơn vị nên chưa tính được tỉ lệ tham gia; "
+            "thêm --roster DANH_SACH.xlsx (cột Đơn vị, Số thành viên)."
+        )
     return lines
 
 
@@ -79,6 +84,9 @@ def _write_csv(result: FormsResult, output: Path | None, say: Callable[[str], No
         # One table on standard output; the others need files.
         sys.stdout.buffer.write(result.ranking.to_csv(index=False).encode("utf-8-sig"))
         sys.stdout.flush()
+        others = [name.lower() for name, _ in _sheets(result)[1:]]
+        if others:
+            say(f"Bảng {' và '.join(others)} chỉ ghi ra tệp: thêm --output KET_QUA.csv.")
         return
     for index, (name, frame) in enumerate(_sheets(result)):
         path = output if index == 0 else output.with_name(f"{output.stem}-{_slug(name)}.csv")

@@ -84,3 +84,13 @@ def sample_forms(
         writer.writerow(["Câu hỏi", "Đáp án"])
         for question, _, right in spec:
             writer.writerow([question, ";".join(right)])
+
+
+def write_demo_forms(folder: Path) -> tuple[Path, Path]:
+    """The demo's sample contest (500 entries, 10 questions), written once into ``folder``."""
+    responses = folder / "thi-google-forms-mau.csv"
+    key = folder / "dap-an-mau.csv"
+    if not (responses.is_file() and key.is_file()):
+        folder.mkdir(parents=True, exist_ok=True)
+        sample_forms(responses, key, rows=500, questions=10)
+    return responses, key

@@ -160,8 +160,18 @@ def read_questions(path: Path, fmt: str | None = None) -> tuple[list[Question], 
     reader = READERS.get(fmt)
     if reader is None:
         raise HoctapError(f"Không có định dạng '{fmt}'.", f"Chọn một trong: {', '.join(READERS)}.")
-    questions, problems = reader(path)
-    return [normal_question(q) for q in questions], problems
+    read, problems = reader(path)
+    # Every format must give questions a bank can hold: the same checks as a bank file's.
+    questions = []
+    for question in read:
+        message = yamlbank.problem_with(question)
+        if message:
+            label = f" ({question.name})" if question.name else ""
+            problems.append(Problem(question.line, f"Câu{label}: {message}"))
+        else:
+            questions.append(normal_question(question))
+    problems.sort(key=lambda p: p.line)
+    return questions, problems
 
 
 def bank_folders(settings: Settings) -> list[Path]:

@@ -37,8 +37,9 @@ _COMPARE = {
 }
 _FORMATS = ("markdown", "html", "plain", "moodle")
 _WEIGHTED = re.compile(r"^([A-Z])\s*(?:=\s*(-?\d+(?:[.,]\d+)?)\s*%)?$")
-_RANGE = re.compile(r"^(-?\d+(?:[.,]\d+)?)\s*\.\.\s*(-?\d+(?:[.,]\d+)?)$")
-_TOLERANCE = re.compile(r"^(-?\d+(?:[.,]\d+)?)\s*(?:(?:±|\+-|:)\s*(\d+(?:[.,]\d+)?))?$")
+_NUMBER = r"-?\d+(?:[.,]\d+)?(?:[eE][-+]?\d+)?"
+_RANGE = re.compile(rf"^({_NUMBER})\s*\.\.\s*({_NUMBER})$")
+_TOLERANCE = re.compile(rf"^({_NUMBER})\s*(?:(?:±|\+-|:)\s*({_NUMBER}))?$")
 _OTHER = "*"
 
 _FIXED = [

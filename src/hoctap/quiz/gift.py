@@ -82,7 +82,7 @@ def _weight(piece: str, default: float) -> tuple[float, str]:
     match = _WEIGHT.match(piece)
     if not match:
         return default, piece
-    value = float(match.group(1)) / 100
+    value = round(float(match.group(1)) / 100, 7)  # Moodle's 33.33333% is 0.3333333
     if not -1 <= value <= 1:
         raise GiftError(f"Trọng số {match.group(1)}% nằm ngoài khoảng -100%..100%.")
     return value, piece[match.end() :]

@@ -86,6 +86,14 @@ def _answer(kind: str, record: dict[str, Any]) -> Answer:
     return answer
 
 
+def _flag(value: object, key: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    raise ValueError(f"'{key}' chỉ nhận true hoặc false")
+
+
 def read_json(source: str) -> tuple[list[Question], list[Problem]]:
     """Questions from the interchange form; a problem per unreadable object (its index + 1)."""
     try:
@@ -110,7 +118,7 @@ def read_json(source: str) -> tuple[list[Question], list[Problem]]:
             question.level = str(record.get("level", ""))
             question.source = str(record.get("source", ""))
             for key in _FLAGS:
-                setattr(question, key, bool(record.get(key, getattr(_DEFAULTS, key))))
+                setattr(question, key, _flag(record.get(key, getattr(_DEFAULTS, key)), key))
             question.answers = [_answer(kind, a) for a in record.get("answers", [])]
         except (KeyError, TypeError, ValueError) as error:
             problems.append(Problem(number, f"Câu thứ {number}: {error}"))

@@ -134,9 +134,20 @@ def _answer(item: object, kind: str, number: int) -> Answer:
     return answer
 
 
+def problem_with(question: Question) -> str:
+    """What makes a question unusable in a contest (Vietnamese, with the fix), or ""."""
+    try:
+        _check(question)
+    except _Invalid as error:
+        return str(error)
+    return ""
+
+
 def _check(question: Question) -> None:
     """The rules a question of each type must keep, so a contest never holds an unanswerable one."""
     kind, answers = question.type, question.answers
+    if not question.text.strip():
+        raise _Invalid("Câu hỏi chưa có nội dung.")
     right = [a for a in answers if a.fraction > 0]
     if kind in ("single_choice", "multiple_choice") and len(answers) < 2:
         raise _Invalid("Câu trắc nghiệm cần ít nhất hai phương án trong 'answers'.")

@@ -81,7 +81,10 @@ def normalize_lines(value: object, prefer: Encoding = "unicode") -> str:
     return "\n".join(lines).strip("\n")
 
 
-_LETTER_WORDS = re.compile(r"[^\W\d_]+(?:[ -][^\W\d_]+)*")
+# Latin letters as Vietnamese names use them (not the digraphs ǅ/ǈ/ǋ, whose title case differs):
+# for these, str.title does what title_case does, in C.
+_LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u01c3\u01cd-\u024f\u1e00-\u1eff"
+_LETTER_WORDS = re.compile(f"[{_LATIN}]+(?:[ -][{_LATIN}]+)*")
 
 
 def title_case(text: str) -> str:
@@ -110,6 +113,8 @@ def person_names(values: Iterable[object]) -> list[str]:
     for value in values:
         text = "" if value is None else str(value)
         if text.isascii() or legacy.has_unicode_vietnamese(text):
+            if "Ð" in text or "ð" in text:
+                text = text.translate(legacy.ETH_AS_D)
             names.append(" ".join(_name_word(word) for word in _SPACES.split(text) if word))
         else:
             names.append(person_name(text))
