@@ -129,3 +129,19 @@ def test_gift_round_trip_keeps_every_question() -> None:
         again, problems = read_gift(write_gift(questions))
         assert problems == []
         assert [replace(q, line=0) for q in again] == [replace(q, line=0) for q in questions]
+
+
+def test_moodle_examples_each_get_the_right_type() -> None:
+    # One letter per question, in file order, checked by hand against examples.txt and Moodle's
+    # GIFT documentation: S single choice, M multiple choice (no '=' answer), T true/false,
+    # A short answer (only '=' answers), N numeric ({#...}), G matching (->).
+    expected = "SSTANSSSSAATTGGNNNNNASSAATSSAMMSSSSTANGSSAN"
+    letters = {"single_choice": "S", "multiple_choice": "M", "true_false": "T",
+               "short_answer": "A", "numeric": "N", "matching": "G"}  # fmt: skip
+    questions, problems = read_gift(_read("examples.txt"))
+    assert problems == []
+    assert "".join(letters[q.type] for q in questions) == expected
+    lines = {q.line: q.type for q in questions}
+    assert lines[115] == "single_choice"  # "~wrong ~%50%half =full": one right answer
+    assert lines[123] == "short_answer"  # "=Nazareth =%75%Nazereth =%25%Bethlehem"
+    assert lines[130] == "multiple_choice"  # "~%50%Grant ~%50%Grant's wife": no '='
