@@ -332,10 +332,10 @@ def _detail_like(header: str) -> bool:
 def _layout(headers: Sequence[str], key: list[tuple[str, list[str]]], rules: FormsRules) -> _Layout:
     folded = {h: _header(h) for h in headers}
     details: dict[str, str] = {}
-    keyed = {q for q, _ in key}
+    keyed = {_answer_key(q) for q, _ in key}  # compared as the key is matched to headers
     for name, spellings in _HEADERS.items():
         wanted = {_header(s) for s in spellings}
-        free = [h for h in headers if h not in details.values() and normalize(h) not in keyed]
+        free = [h for h in headers if h not in details.values() and _answer_key(h) not in keyed]
         found = next((h for h in free if folded[h] in wanted), None)
         if found is None:  # "Số điện thoại liên hệ", "Đơn vị công tác (xã, phường)"
             found = next(
@@ -360,7 +360,7 @@ def _layout(headers: Sequence[str], key: list[tuple[str, list[str]]], rules: For
             )
     else:
         prediction = next(
-            (h for h in headers if "du doan" in fold(h) and normalize(h) not in keyed), None
+            (h for h in headers if "du doan" in fold(h) and _answer_key(h) not in keyed), None
         )
     # Forms lets two questions share a title; pandas then names the second "Title.1". The n-th
     # key row of a title goes with the n-th column of that title.
