@@ -166,7 +166,8 @@ def quiz_list() -> None:
     if not banks:
         typer.echo("Chưa có ngân hàng câu hỏi nào. Tạo bằng: hoctap quiz import TEP --bank TEN")
     for bank in banks:
-        typer.echo(f"{bank.name}: {len(bank.questions)} câu. {bank.title} ({bank.path})")
+        title = f" {bank.title}." if bank.title else ""
+        typer.echo(f"{bank.name}: {len(bank.questions)} câu.{title} ({bank.path})")
 
 
 class Predict(StrEnum):
