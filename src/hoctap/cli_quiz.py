@@ -301,3 +301,77 @@ def rank_forms(
         write_result(result, fmt.value, output, err)
     except HoctapError as error:
         fail(error)
+
+
+@contest_app.command("list")
+def contest_list() -> None:
+    """Liệt kê các cuộc thi: ngân hàng, số câu, thời gian làm bài, giờ mở và đóng, trạng thái."""
+    from hoctap.contest.catalog import list_contests
+    from hoctap.contest.definition import describe
+
+    try:
+        contests = list_contests(_settings())
+    except HoctapError as error:
+        fail(error)
+    if not contests:
+        typer.echo("Chưa có cuộc thi nào. Cách tạo: docs/contest.md.")
+    for loaded in contests:
+        typer.echo(f"{loaded.contest.name}: {describe(loaded.contest, loaded.questions)[0]}")
+
+
+@contest_app.command("show")
+def contest_show(
+    name: Annotated[str, typer.Argument(help="Tên cuộc thi (hoặc đường dẫn tệp .yaml).")],
+) -> None:
+    """Kiểm tra và trình bày một cuộc thi: thể lệ đọc được từ tệp định nghĩa."""
+    from hoctap.contest.catalog import find_contest
+    from hoctap.contest.definition import describe
+
+    try:
+        loaded = find_contest(_settings(), name)
+    except HoctapError as error:
+        fail(error)
+    for line in describe(loaded.contest, loaded.questions):
+        typer.echo(line)
+
+
+@contest_app.command("results")
+def contest_results(
+    name: Annotated[str, typer.Argument(help="Tên cuộc thi.")],
+    public: Annotated[
+        bool,
+        typer.Option(
+            "--public",
+            help="Bản công bố: chỉ hiện họ tên người đã đồng ý (người khác: 'Thí sinh #số').",
+        ),
+    ] = False,
+    groups: Annotated[bool, typer.Option("--groups", help="Thêm bảng giải tập thể.")] = False,
+    roster: Annotated[
+        Path | None,
+        typer.Option("--roster", help="Danh sách đơn vị và số thành viên, cho tỉ lệ tham gia."),
+    ] = None,
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+) -> None:
+    """Xếp hạng các bài đã nộp của một cuộc thi trên hoctap, theo thể lệ của cuộc thi."""
+    from hoctap.contest.catalog import find_contest
+    from hoctap.contest.forms import read_roster
+    from hoctap.contest.report import summary, write_result
+    from hoctap.contest.results import contest_results as rank
+    from hoctap.db import open_database
+
+    try:
+        settings = _settings()
+        loaded = find_contest(settings, name)
+        sizes = read_roster(roster) if roster is not None else None
+        db = open_database(settings)
+        try:
+            result = rank(db, loaded, public, groups or roster is not None, sizes)
+        finally:
+            db.close()
+        say = typer.echo if fmt is Format.table and output is None else err
+        for line in summary(result):
+            say(line)
+        write_result(result, fmt.value, output, err)
+    except HoctapError as error:
+        fail(error)

@@ -665,7 +665,7 @@ def rank_forms(
     if rules.predict not in (PREDICT_TOTAL, PREDICT_PERFECT):
         raise HoctapError(f"--predict chỉ nhận {PREDICT_TOTAL} hoặc {PREDICT_PERFECT}.")
     try:
-        keys = rank_keys(rules.order)
+        rank_keys(rules.order)  # a bad order is told before any reading
     except ValueError as error:
         raise HoctapError(str(error)) from None
     headers = [str(h) for h in responses.columns]
@@ -701,30 +701,62 @@ def rank_forms(
     if "phone" not in layout.details:
         notes.append("Tệp không có cột số điện thoại: không lọc được các lần nộp trùng.")
     kept, duplicates = _dedupe(frame, rules.keep)
-    truth = prediction_truth(rules.predict, kept["score"], len(layout.questions))
-    kept["prediction_distance"] = prediction_distance(kept["prediction"], truth)
-    ranked = rank_entries(kept, keys)
+    return rank_table(
+        kept, len(layout.questions), list(layout.questions), rules, roster, notes, duplicates
+    )
+
+
+def rank_table(
+    entries: pd.DataFrame,
+    full_score: float,
+    questions: list[str],
+    rules: FormsRules,
+    roster: Roster | None = None,
+    notes: list[str] | None = None,
+    duplicates: pd.DataFrame | None = None,
+    score_label: str = "Số câu đúng",
+) -> FormsResult:
+    """Rank one entry per participant by the rules: the part ``rank-forms`` and the platform's
+    own contests share.
+
+    ``entries`` has ``name``, ``unit``, ``score``, ``prediction``, ``submitted``, ``shown_time``
+    and, when known, ``duration`` (seconds).
+    """
+    try:
+        keys = rank_keys(rules.order)
+    except ValueError as error:
+        raise HoctapError(str(error)) from None
+    notes = notes if notes is not None else []
+    entries = entries.copy()
+    truth = prediction_truth(rules.predict, entries["score"], full_score)
+    entries["prediction_distance"] = prediction_distance(entries["prediction"], truth)
+    ranked = rank_entries(entries, keys)
     prizes, flags = award(ranked["rank"], rules.levels, ranked["score"], rules.min_score)
     given = ranked["prediction"].notna()
     ranked = ranked.reset_index(drop=True)
-    table = pd.DataFrame(
-        {
-            "Hạng": ranked["rank"],
-            "Họ và tên": ranked["name"],
-            "Đơn vị": ranked["unit"],
-            "Số câu đúng": ranked["score"],
-            "Dự đoán": _shown(ranked["prediction"]),
-            "Chênh lệch dự đoán": _shown(ranked["prediction_distance"]),
-            "Thời điểm nộp": ranked["shown_time"],
-            "Giải": prizes.reset_index(drop=True),
-        }
-    )
+    columns: dict[str, object] = {
+        "Hạng": ranked["rank"],
+        "Họ và tên": ranked["name"],
+        "Đơn vị": ranked["unit"],
+        score_label: ranked["score"],
+    }
+    if "duration" in ranked:
+        columns["Thời gian làm bài (giây)"] = _shown(ranked["duration"])
+    columns |= {
+        "Dự đoán": _shown(ranked["prediction"]),
+        "Chênh lệch dự đoán": _shown(ranked["prediction_distance"]),
+        "Thời điểm nộp": ranked["shown_time"],
+        "Giải": prizes.reset_index(drop=True),
+    }
+    table = pd.DataFrame(columns)
     result = FormsResult(
         ranking=table,
         truth=truth,
         predict=rules.predict,
-        questions=list(layout.questions),
-        duplicates=duplicates,
+        questions=questions,
+        duplicates=duplicates
+        if duplicates is not None
+        else pd.DataFrame(columns=DUPLICATE_COLUMNS),
         flags=flags,
         blank_predictions=int((~given).sum()),
         notes=notes,

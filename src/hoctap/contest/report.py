@@ -8,7 +8,6 @@ from pathlib import Path
 import pandas as pd
 
 from hoctap.contest.forms import (
-    COLUMNS,
     FormsResult,
     FormsRules,
     categorical_columns,
@@ -125,7 +124,8 @@ def _write_table(result: FormsResult, output: Path | None, say: Callable[[str], 
 
     ranking = result.ranking
     shown = max(TABLE_ROWS, int((ranking["Giải"] != "").sum()))
-    write_records(_records(ranking.head(shown)), COLUMNS, "table", output, "Bảng xếp hạng")
+    columns = list(ranking.columns)
+    write_records(_records(ranking.head(shown)), columns, "table", output, "Bảng xếp hạng")
     if len(ranking) > shown:
         say(
             f"(Hiện {format_int(shown)} trên {format_int(len(ranking))} người; ghi đủ ra tệp "

@@ -1,10 +1,19 @@
-"""hoctap's tables: units (đơn vị) and the people in the roster; nbgrader's gradebook is apart."""
+"""hoctap's tables: units, the roster, contest entrants and attempts (not the gradebook)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, MetaData, String
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING_CONVENTION = {
@@ -86,3 +95,79 @@ class Person(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     unit: Mapped[Unit] = relationship()
+
+
+class Entrant(Base):
+    """Someone taking part in a contest: a person of the roster, or someone who registered."""
+
+    __tablename__ = "entrants"
+    __table_args__ = (
+        UniqueConstraint("contest", "person_id", name="uq_entrants_contest_person"),
+        UniqueConstraint("contest", "phone", name="uq_entrants_contest_phone"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest: Mapped[str] = mapped_column(String(100), index=True)
+    """The contest's name (its definition file's name)."""
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    """The roster's person; None for open registration."""
+    full_name: Mapped[str] = mapped_column(String(200))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    unit_name: Mapped[str] = mapped_column(String(200))
+    """The unit as shown in results (the roster's unit, or what a registrant wrote)."""
+    phone: Mapped[str | None] = mapped_column(String(20))
+    """National form, digits only; personal data, masked in public results."""
+    consent_publish: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Consent, asked when entering, to show the name in public results."""
+    consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    attempts: Mapped[list[Attempt]] = relationship(
+        back_populates="entrant", order_by="Attempt.number"
+    )
+
+
+class Attempt(Base):
+    """One try at a contest: the questions drawn, the clock, the tab that holds it."""
+
+    __tablename__ = "attempts"
+    __table_args__ = (UniqueConstraint("entrant_id", "number", name="uq_attempts_entrant_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entrant_id: Mapped[int] = mapped_column(ForeignKey("entrants.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    """1 for the first attempt; the unique pair stops two tabs starting the same one twice."""
+    seed: Mapped[str] = mapped_column(String(200))
+    """What the questions and option orders were drawn from: the same attempt, the same paper."""
+    questions: Mapped[str] = mapped_column(Text)
+    """The drawn questions' names, as a JSON list, in the order shown."""
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    deadline: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    """Server time after which no answer counts; the earlier of the time limit and closing."""
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """When it was handed in, or the deadline when time ran out; None while it is open."""
+    holder: Mapped[str] = mapped_column(String(64))
+    """The tab (kernel session) allowed to answer; a newer tab takes the attempt over."""
+
+    entrant: Mapped[Entrant] = relationship(back_populates="attempts")
+    answers: Mapped[list[AttemptAnswer]] = relationship(
+        back_populates="attempt", order_by="AttemptAnswer.id"
+    )
+
+
+class AttemptAnswer(Base):
+    """The latest answer to one question of an attempt, saved as soon as it is given."""
+
+    __tablename__ = "attempt_answers"
+    __table_args__ = (
+        UniqueConstraint("attempt_id", "question", name="uq_attempt_answers_attempt_question"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id"), index=True)
+    question: Mapped[str] = mapped_column(String(100))
+    answer: Mapped[str] = mapped_column(Text)
+    """As the grading rules read it: option texts joined by ';', a number, a text."""
+    answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    attempt: Mapped[Attempt] = relationship(back_populates="answers")

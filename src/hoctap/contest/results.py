@@ -1,0 +1,143 @@
+"""A platform contest's results: the stored attempts, graded and ranked like ``rank-forms``.
+
+One attempt counts per entrant (best, latest or first, as the contest says); an attempt past its
+deadline counts as handed in at the deadline; attempts still running are left out and counted.
+The public form shows a name only with the entrant's recorded consent ("Thí sinh #12" otherwise)
+and never a phone number or an ID number.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from hoctap.contest.catalog import LoadedContest
+from hoctap.contest.definition import ZONE
+from hoctap.contest.forms import FormsResult, FormsRules, Roster, predictions, rank_table
+from hoctap.contest.grading import MANUAL, grade_answers
+from hoctap.contest.sessions import Clock, server_now
+from hoctap.db import Database
+from hoctap.db.models import Attempt, Entrant
+
+TIME_FORMAT = "%d/%m/%Y %H:%M:%S"
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def rules_of(loaded: LoadedContest, groups: bool) -> FormsRules:
+    contest = loaded.contest
+    return FormsRules(
+        predict=contest.predict,
+        levels=contest.prizes,
+        min_score=contest.min_score,
+        order=contest.ranking,
+        groups=contest.groups if groups else None,
+    )
+
+
+def attempts_table(db: Database, loaded: LoadedContest, now: Clock = server_now) -> pd.DataFrame:
+    """One row per handed-in (or timed-out) attempt, with its saved answers, one column each."""
+    moment = now().astimezone(UTC)
+    rows = []
+    with db.session() as session:
+        entrants = session.scalars(
+            select(Entrant)
+            .where(Entrant.contest == loaded.contest.name)
+            .options(selectinload(Entrant.attempts).selectinload(Attempt.answers))
+        ).all()
+        for entrant in entrants:
+            for attempt in entrant.attempts:
+                deadline = _aware(attempt.deadline)
+                submitted = _aware(attempt.submitted_at) if attempt.submitted_at else None
+                if submitted is None and deadline <= moment:
+                    submitted = deadline  # time ran out: handed in at the deadline
+                row: dict[str, object] = {
+                    "entrant": entrant.id,
+                    "attempt": attempt.id,
+                    "number": attempt.number,
+                    "name": entrant.full_name,
+                    "unit": entrant.unit_name,
+                    "consent": entrant.consent_publish,
+                    "drawn": json.loads(attempt.questions),
+                    "started": _aware(attempt.started_at),
+                    "submitted": submitted,
+                }
+                row |= {f"q:{a.question}": a.answer for a in attempt.answers}
+                rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def contest_results(
+    db: Database,
+    loaded: LoadedContest,
+    public: bool = False,
+    groups: bool = False,
+    roster: Roster | None = None,
+    now: Clock = server_now,
+) -> FormsResult:
+    """The ranking of the contest's counted attempts, by its own rules."""
+    contest = loaded.contest
+    table = attempts_table(db, loaded, now)
+    notes: list[str] = []
+    graded_questions = [q for q in loaded.questions if q.type not in MANUAL]
+    if table.empty:
+        entries = pd.DataFrame(
+            columns=["name", "unit", "score", "prediction", "submitted", "shown_time", "duration"]
+        )
+        return rank_table(entries, 0, [], rules_of(loaded, groups), roster, notes)
+    running = table["submitted"].isna()
+    if running.any():
+        notes.append(f"{int(running.sum())} bài đang làm dở chưa được tính.")
+    table = table[~running].reset_index(drop=True)
+    drawn_names = sorted({name for names in table["drawn"] for name in names})
+    graded = [q for q in graded_questions if q.name in drawn_names]
+    answers = pd.DataFrame(
+        {q.name: table.get(f"q:{q.name}", pd.Series("", index=table.index)) for q in graded},
+        index=table.index,
+    ).fillna("")
+    points = grade_answers(graded, answers)
+    table["score"] = points["score"]
+    if contest.prediction and f"q:{contest.prediction}" in table:
+        table["prediction"] = predictions(table[f"q:{contest.prediction}"].fillna("").astype(str))
+    else:
+        table["prediction"] = np.nan
+    table["duration"] = [
+        (s - b).total_seconds() for s, b in zip(table["submitted"], table["started"], strict=True)
+    ]
+    table = _counted(table, contest.counts)
+    full = max(
+        (sum(q.points for q in graded if q.name in names) for names in table["drawn"]), default=0
+    )
+    table["submitted"] = pd.to_datetime(table["submitted"], utc=True)
+    table["shown_time"] = table["submitted"].dt.tz_convert(ZONE).dt.strftime(TIME_FORMAT)
+    if public:
+        hidden = ~table["consent"].astype(bool)
+        table.loc[hidden, "name"] = [f"Thí sinh #{e}" for e in table.loc[hidden, "entrant"]]
+    entries = table[["name", "unit", "score", "prediction", "submitted", "shown_time", "duration"]]
+    return rank_table(
+        entries,
+        full,
+        [q.name for q in graded],
+        rules_of(loaded, groups),
+        roster,
+        notes,
+        score_label="Điểm",
+    )
+
+
+def _counted(table: pd.DataFrame, counts: str) -> pd.DataFrame:
+    """One attempt per entrant: the best (then the earliest), the latest or the first."""
+    if counts == "best":
+        order = table.sort_values(["score", "submitted"], ascending=[False, True], kind="stable")
+    elif counts == "latest":
+        order = table.sort_values("number", ascending=False, kind="stable")
+    else:
+        order = table.sort_values("number", kind="stable")
+    return order.drop_duplicates("entrant", keep="first").sort_index().reset_index(drop=True)
