@@ -17,9 +17,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from hoctap.contest.groups import GroupRules
-from hoctap.contest.prizes import DEFAULT_LEVELS
-from hoctap.contest.ranking import DEFAULT_ORDER, KEYS, PREDICTIONS
+from hoctap.contest.rules import DEFAULT_LEVELS, DEFAULT_ORDER, KEYS, PREDICTIONS, GroupRules
 from hoctap.errors import HoctapError
 from hoctap.quiz.model import Question
 

@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 import unicodedata
 from collections.abc import Sequence
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from hoctap.quiz.model import Answer, Question
 from hoctap.text import fold, normalize
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MANUAL = ("essay", "prediction")
 """Types graded by a person (essay) or not graded (the tie-break prediction): NaN points."""
@@ -81,9 +83,10 @@ def answer_fraction(question: Question, response: object) -> float:
     kind = question.type
     if kind in MANUAL:
         return math.nan
+    pandas = sys.modules.get("pandas")  # a pandas NA can only come from a loaded pandas
     blank = (
         response is None
-        or response is pd.NA
+        or (pandas is not None and response is pandas.NA)
         or (isinstance(response, float) and math.isnan(response))
     )
     text = "" if blank else str(response)
@@ -144,6 +147,9 @@ def grade_answers(questions: Sequence[Question], answers: pd.DataFrame) -> pd.Da
     ``answers`` has a column per question, named by the question's ``name``. Columns of manually
     graded types hold NaN points and count in neither total.
     """
+    import numpy as np
+    import pandas as pd
+
     missing = [q.name for q in questions if q.name not in answers.columns]
     if missing:
         raise ValueError(f"Thiếu cột trả lời cho các câu: {', '.join(missing)}.")

@@ -3,28 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from hoctap.contest.prizes import TieFlag, award
 from hoctap.contest.ranking import RankKey, rank_entries
+from hoctap.contest.rules import GroupRules
+
+__all__ = ["GroupRules", "group_standings"]
 
 _RATE = RankKey("participation", "rate", True, "tỉ lệ tham gia cao hơn")
 _AVERAGE = RankKey("average", "average", True, "điểm trung bình cao hơn")
-
-
-@dataclass(frozen=True)
-class GroupRules:
-    """How units are ranked for the group prizes (configuration, not code)."""
-
-    prizes: int = 3
-    """How many units win a group prize."""
-    min_roster: int = 10
-    """Units with fewer members on the roster are listed but not ranked for a prize."""
-    by: str = "participation"
-    """``participation`` (rate first, then average score) or ``average`` (the other way)."""
 
 
 def group_standings(

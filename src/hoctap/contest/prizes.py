@@ -8,62 +8,13 @@ the levels below then hold fewer, since the ranks they cover are already taken.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-DEFAULT_LEVELS = (("Nhất", 1), ("Nhì", 2), ("Ba", 3), ("Khuyến khích", 5))
+from hoctap.contest.rules import DEFAULT_LEVELS, TieFlag, parse_levels
 
-
-@dataclass(frozen=True)
-class TieFlag:
-    """A level the organisers must look at: a tie across its cut, or no winner at all."""
-
-    level: str
-    rank: int
-    entries: int
-    """How many entries share ``rank``."""
-    prizes: int
-    """How many prizes the level has."""
-    winners: int
-    """How many entries get the level's prize."""
-
-    @property
-    def message(self) -> str:
-        if self.winners == 0:
-            return (
-                f"Giải {self.level}: không có người nhận (cơ cấu {self.prizes} giải): các thứ hạng "
-                "của giải đã thuộc về người đồng hạng ở giải cao hơn, hoặc không ai đủ điều kiện. "
-                "Ban tổ chức cần quyết định."
-            )
-        return (
-            f"Giải {self.level}: {self.entries} người đồng hạng {self.rank} nên {self.winners} "
-            f"người nhận giải (cơ cấu {self.prizes} giải). Ban tổ chức cần quyết định."
-        )
-
-
-def parse_levels(text: str) -> list[tuple[str, int]]:
-    """``"Nhất=1,Nhì=2,Ba=3,Khuyến khích=5"`` -> [("Nhất", 1), …]; ValueError says what is wrong."""
-    levels: list[tuple[str, int]] = []
-    for piece in text.split(","):
-        if not piece.strip():
-            continue
-        name, equals, count = piece.partition("=")
-        if not equals or not name.strip():
-            raise ValueError(f"'{piece.strip()}' phải có dạng Tên giải=số giải, ví dụ Nhất=1.")
-        try:
-            number = int(count.strip())
-        except ValueError:
-            raise ValueError(
-                f"Số giải '{count.strip()}' của giải {name.strip()} phải là số nguyên."
-            ) from None
-        if number < 0:
-            raise ValueError(f"Số giải của giải {name.strip()} không được âm.")
-        levels.append((name.strip(), number))
-    if not levels:
-        raise ValueError("Chưa có giải nào; ví dụ: Nhất=1,Nhì=2,Ba=3,Khuyến khích=5.")
-    return levels
+__all__ = ["DEFAULT_LEVELS", "TieFlag", "award", "parse_levels"]
 
 
 def award(

@@ -9,52 +9,32 @@ the keys is each contest's choice.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from hoctap.contest.rules import (
+    DEFAULT_ORDER,
+    KEYS,
+    PREDICT_PERFECT,
+    PREDICT_TOTAL,
+    PREDICTIONS,
+    RankKey,
+    rank_keys,
+)
 
-@dataclass(frozen=True)
-class RankKey:
-    """One ranking key: a column of the entries' table and its direction."""
-
-    name: str
-    """The key's name in a contest's rules (``score``, ``prediction``, ``duration``, …)."""
-    column: str
-    """The entries' column it reads."""
-    descending: bool
-    """True when more is better (the score); a missing value always ranks last."""
-    label: str
-    """Vietnamese, for messages and documents."""
-
-
-KEYS = {
-    "score": RankKey("score", "score", True, "điểm (số câu đúng) cao hơn"),
-    "prediction": RankKey("prediction", "prediction_distance", False, "dự đoán gần đúng hơn"),
-    "duration": RankKey("duration", "duration", False, "thời gian làm bài ngắn hơn"),
-    "submitted": RankKey("submitted", "submitted", False, "nộp bài sớm hơn"),
-}
-DEFAULT_ORDER = ("score", "prediction", "duration", "submitted")
-
-PREDICT_TOTAL = "total"
-PREDICT_PERFECT = "perfect"
-PREDICTIONS = {
-    PREDICT_TOTAL: "số người tham gia",
-    PREDICT_PERFECT: "số người trả lời đúng tất cả các câu",
-}
-
-
-def rank_keys(names: Sequence[str]) -> list[RankKey]:
-    """The keys named, in order; unknown names raise ValueError naming the known ones."""
-    if not names:
-        raise ValueError(f"Cần ít nhất một tiêu chí xếp hạng: {', '.join(KEYS)}.")
-    unknown = [n for n in names if n not in KEYS]
-    if unknown:
-        raise ValueError(
-            f"Không có tiêu chí xếp hạng: {', '.join(unknown)}. Dùng: {', '.join(KEYS)}."
-        )
-    return [KEYS[n] for n in names]
+__all__ = [
+    "DEFAULT_ORDER",
+    "KEYS",
+    "PREDICTIONS",
+    "PREDICT_PERFECT",
+    "PREDICT_TOTAL",
+    "RankKey",
+    "prediction_distance",
+    "prediction_truth",
+    "rank_entries",
+    "rank_keys",
+]
 
 
 def prediction_truth(kind: str, scores: pd.Series, full_score: float) -> int:
