@@ -1,0 +1,176 @@
+"""The quiz app's widgets, driven as the browser drives them: through widget messages.
+
+Voilà refuses code from the browser, but any widget message can be forged. These tests send the
+same messages the page sends (and forged ones) to a real QuizApp on a real database.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import ipywidgets as widgets
+import pytest
+from ipywidgets.widgets.widget import _instances
+
+from hoctap.apps.quiz import QuizApp, contest_name
+from hoctap.contest import sessions
+from hoctap.db import Database
+from tests.test_contest_sessions import OPENING, Clock, contest, saved  # noqa: F401 - the fixture
+
+
+def send(widget: widgets.Widget, state: dict[str, object]) -> None:
+    """What the page sends when the participant changes a widget (or what a forger sends)."""
+    widget._handle_msg(
+        {
+            "content": {"data": {"method": "update", "state": state, "buffer_paths": []}},
+            "buffers": [],
+        }
+    )
+
+
+def click(button: widgets.Button) -> None:
+    button._handle_msg(
+        {"content": {"data": {"method": "custom", "content": {"event": "click"}}}, "buffers": []}
+    )
+
+
+def find(root: widgets.Widget, kind: type, text: str = "") -> list:
+    found = []
+    stack = [root]
+    while stack:
+        widget = stack.pop()
+        if isinstance(widget, kind) and text in str(getattr(widget, "description", "")):
+            found.append(widget)
+        stack.extend(getattr(widget, "children", ()))
+    return found[::-1]
+
+
+def enter(db: Database, loaded, clock: Clock, code: str = "hv001", tail: str = "5678") -> QuizApp:
+    app = QuizApp(db, loaded, clock)
+    send(app.code, {"value": code})
+    send(app.tail, {"value": tail})
+    send(app.consent, {"value": True})
+    click(find(app.root, widgets.Button, "Vào thi")[0])
+    return app
+
+
+def attempt_id(db: Database) -> int:
+    from sqlalchemy import select
+
+    from hoctap.db.models import Attempt
+
+    with db.session() as session:
+        return int(session.scalar(select(Attempt.id)) or 0)
+
+
+def current_choice(app: QuizApp) -> tuple[sessions.Shown, widgets.Widget]:
+    assert app.paper is not None
+    shown = app.paper.questions[app.index]
+    return shown, app.answers[shown.name]
+
+
+def test_entering_and_answering_saves_on_the_server(db: Database, contest) -> None:  # noqa: F811
+    clock = Clock(OPENING + timedelta(hours=1))
+    app = enter(db, contest, clock)
+    assert app.paper is not None, app.message.value
+    shown, widget = current_choice(app)
+    assert isinstance(widget, (widgets.RadioButtons, widgets.VBox))
+    if isinstance(widget, widgets.RadioButtons):
+        send(widget, {"index": 1})
+        assert saved(db, app.paper.attempt_id) == {shown.name: shown.options[1]}
+    assert "Đã lưu" in app.message.value
+
+
+def test_a_wrong_phone_ending_is_refused_on_the_page(db: Database, contest) -> None:  # noqa: F811
+    app = enter(db, contest, Clock(OPENING + timedelta(hours=1)), tail="0000")
+    assert app.paper is None and "Bốn số cuối" in app.message.value
+
+
+def test_forged_messages_are_refused_and_nothing_is_stored(db: Database, contest) -> None:  # noqa: F811
+    clock = Clock(OPENING + timedelta(hours=1))
+    app = enter(db, contest, clock)
+    assert app.paper is not None
+    attempt = app.paper.attempt_id
+    radios = [(s, app.answers[s.name]) for s in app.paper.questions
+              if isinstance(app.answers[s.name], widgets.RadioButtons)]  # fmt: skip
+    shown, radio = radios[0]
+    send(radio, {"index": 99})  # an option that does not exist: the widget itself refuses
+    send(radio, {"index": -5})
+    assert saved(db, attempt) == {}
+    prediction = next(s for s in app.paper.questions if s.type == "prediction")
+    send(app.answers[prediction.name], {"value": "9" * 600})  # longer than any answer
+    assert saved(db, attempt) == {} and "dài quá" in app.message.value
+    # Clicking "Vào thi" again, or changing the code box, does not change who is answering.
+    send(app.code, {"value": "hv002"})
+    send(radio, {"index": 0})
+    assert saved(db, attempt) == {shown.name: shown.options[0]}
+    # Past the deadline, on the server's clock, a change is refused and the attempt handed in.
+    clock.advance(minutes=16)
+    send(radio, {"index": 1})
+    assert saved(db, attempt) == {shown.name: shown.options[0]}
+    assert app.paper is None  # handed in at the deadline: the page shows the result
+    assert "Hết giờ" in app.body.children[0].value
+
+
+def test_a_second_tab_takes_over_and_the_first_is_refused(db: Database, contest) -> None:  # noqa: F811
+    clock = Clock(OPENING + timedelta(hours=1))
+    first = enter(db, contest, clock)
+    assert first.paper is not None
+    shown, radio = next((s, first.answers[s.name]) for s in first.paper.questions
+                        if isinstance(first.answers[s.name], widgets.RadioButtons))  # fmt: skip
+    send(radio, {"index": 0})
+    second = enter(db, contest, clock)  # a reload, or another tab
+    assert second.paper is not None and second.paper.attempt_id == first.paper.attempt_id
+    again = second.answers[shown.name]
+    assert isinstance(again, widgets.RadioButtons) and again.index == 0  # the answer came back
+    send(radio, {"index": 1})  # the old tab
+    assert "cửa sổ khác" in first.message.value
+    assert saved(db, first.paper.attempt_id) == {shown.name: shown.options[0]}
+
+
+def test_the_answer_key_is_in_no_widget(db: Database, contest) -> None:  # noqa: F811
+    clock = Clock(OPENING + timedelta(hours=1))
+    app = enter(db, contest, clock)
+    assert app.paper is not None
+    by_name = {q.name: q for q in contest.questions}
+    states = json.dumps(
+        [w.get_state() for w in list(_instances.values()) if not isinstance(w, widgets.Layout)],
+        ensure_ascii=False,
+        default=str,
+    )
+    for shown in app.paper.questions:
+        question = by_name[shown.name]
+        for answer in question.answers:
+            if answer.feedback:
+                assert answer.feedback not in states
+        if question.feedback:
+            assert question.feedback not in states
+    assert "fraction" not in states and "correct" not in states
+
+
+def test_handing_in_shows_the_score(db: Database, contest) -> None:  # noqa: F811
+    clock = Clock(OPENING + timedelta(hours=1))
+    app = enter(db, contest, clock)
+    assert app.paper is not None
+    click(find(app.root, widgets.Button, "Nộp bài")[0])
+    click(find(app.root, widgets.Button, "Nộp bài")[0])  # the confirmation
+    page = find(app.root, widgets.HTML)[-1].value if app.paper is None else ""
+    assert "Đã nộp bài" in app.root.children[1].children[0].value, page
+    assert "Điểm: <b>0/" in app.root.children[1].children[0].value
+
+
+def test_the_contest_comes_from_the_query_string() -> None:
+    assert contest_name("contest=thi-tim-hieu-mau&x=1") == "thi-tim-hieu-mau"
+    assert contest_name("") == ""
+
+
+@pytest.mark.parametrize("layout", ["one_page"])
+def test_one_page_layout_shows_every_question(db: Database, contest, layout: str) -> None:  # noqa: F811
+    from dataclasses import replace
+
+    loaded = replace(contest, contest=replace(contest.contest, layout=layout))
+    app = enter(db, loaded, Clock(OPENING + timedelta(hours=1)))
+    assert app.paper is not None
+    headings = [w for w in find(app.root, widgets.HTML) if "class='question'" in w.value]
+    assert len(headings) == len(app.paper.questions)
