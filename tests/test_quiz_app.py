@@ -174,3 +174,17 @@ def test_one_page_layout_shows_every_question(db: Database, contest, layout: str
     assert app.paper is not None
     headings = [w for w in find(app.root, widgets.HTML) if "class='question'" in w.value]
     assert len(headings) == len(app.paper.questions)
+
+
+def test_the_quiz_page_loads_nothing_heavy() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, hoctap.apps.quiz\n"
+        "heavy = ('pandas', 'numpy', 'nbgrader', 'matplotlib', 'openpyxl', 'jupyter_server')\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules if m.startswith(heavy)}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

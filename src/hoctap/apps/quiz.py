@@ -273,8 +273,12 @@ class QuizApp:
         self.body.children = [self.clock, self.progress, self.ticker, *blocks, *nav, hand_in]
 
     def _block(self, index: int, shown: sessions.Shown) -> widgets.Widget:
-        count = len(self.paper.questions) if self.paper else 0
-        label = "Câu hỏi dự đoán" if shown.type == "prediction" else f"Câu {index + 1}/{count}"
+        graded = [q for q in self.paper.questions if q.type != "prediction"] if self.paper else []
+        label = (
+            "Câu hỏi dự đoán (câu phụ)"
+            if shown.type == "prediction"
+            else f"Câu {index + 1}/{len(graded)}"
+        )
         hint = " (chọn tất cả phương án đúng)" if shown.type == "multiple_choice" else ""
         heading = widgets.HTML(
             f"<div class='question'><b>{label}.</b> {escape(shown.text)}{hint}</div>"
