@@ -183,3 +183,12 @@ def test_results_command(db: Database, played, tmp_path: Path) -> None:
     assert "Thí sinh #" in text and "Nguyễn Văn An" in text and "Ma Văn Em" not in text
     shown = runner.invoke(app, ["contest", "show", str(played.contest.path)])
     assert shown.exit_code == 0 and "Thi thử kết quả" in shown.output
+
+
+def test_the_organisers_page_shows_the_public_ranking(db: Database, played) -> None:
+    from hoctap.apps.results import results_html
+
+    page = results_html(db, str(played.contest.path))
+    assert "Nguyễn Văn An" in page and "Ma Văn Em" not in page and "Thí sinh #" in page
+    assert "Bảng xếp hạng" in page and "Giải tập thể" in page
+    assert "<script" not in page
