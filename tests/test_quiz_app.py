@@ -188,3 +188,40 @@ def test_the_quiz_page_loads_nothing_heavy() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_finding_oneself_by_name_and_unit(db: Database, contest) -> None:  # noqa: F811
+    app = QuizApp(db, contest, Clock(OPENING + timedelta(hours=1)))
+    send(app.name, {"value": "nguyen van an"})
+    click(find(app.root, widgets.Button, "Tìm")[0])
+    assert app.found.options and "Nguyễn Văn An" in app.found.options[0][0]
+    send(app.tail, {"value": "5678"})
+    click(find(app.root, widgets.Button, "Vào thi")[1])
+    assert app.paper is not None, app.message.value
+
+
+def test_registering_when_the_contest_is_open_to_all(db: Database, contest) -> None:  # noqa: F811
+    from dataclasses import replace
+
+    loaded = replace(contest, contest=replace(contest.contest, participants="open"))
+    app = QuizApp(db, loaded, Clock(OPENING + timedelta(hours=1)))
+    name, unit, phone = app.register_fields
+    send(name, {"value": "lê văn cường"})
+    send(unit, {"value": "Sở Y tế"})
+    send(phone, {"value": "12345"})
+    click(find(app.root, widgets.Button, "Đăng ký")[0])
+    assert app.paper is None and "không phải số điện thoại" in app.message.value
+    send(phone, {"value": "0987 654 321"})
+    click(find(app.root, widgets.Button, "Đăng ký")[0])
+    assert app.paper is not None, app.message.value
+
+
+def test_the_kernel_s_timer_hands_in_at_the_deadline(db: Database, contest) -> None:  # noqa: F811
+    clock = Clock(OPENING + timedelta(hours=1))
+    app = enter(db, contest, clock)
+    assert app.paper is not None
+    app._finish()  # what the timer calls; before the deadline it does nothing
+    assert app.paper is not None
+    clock.advance(minutes=15, seconds=1)
+    app._finish()
+    assert app.paper is None and "Hết giờ" in app.body.children[0].value

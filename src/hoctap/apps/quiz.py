@@ -148,6 +148,7 @@ class QuizApp:
     def _search(self, _button: object) -> None:
         people = sessions.find_people(self.db, self.name.value, self.unit.value)
         self.found.options = [(f"{p.full_name} — {p.unit.name}", p.code) for p in people]
+        self.found.index = 0 if people else None
         if people:
             self.say(f"Tìm thấy {len(people)} người. Chọn tên mình, nhập 4 số cuối điện thoại "
                      "ở thẻ “Có mã học viên” nếu được hỏi.")  # fmt: skip
