@@ -314,6 +314,9 @@ def serve(
             say(f"  {service.name:<11} {service.show_url}")
         if lab:
             say(f"  Đăng nhập JupyterLab: mở đường dẫn trên, hoặc nhập mã (token) {token}")
+        if voila:
+            base = f"http://{HOST}:{voila_port}/voila/render"
+            say(f"  Cuộc thi    {base}/quiz.ipynb   (kết quả: {base}/results.ipynb)")
         if trainee:
             say(
                 f"  JupyterLab là chỗ làm bài của học viên {trainee}: tải và nộp bài ở Nbgrader → "
