@@ -192,7 +192,17 @@ def test_the_quiz_page_loads_nothing_heavy() -> None:
 
 def test_finding_oneself_by_name_and_unit(db: Database, contest) -> None:  # noqa: F811
     app = QuizApp(db, contest, Clock(OPENING + timedelta(hours=1)))
+    send(app.name, {"value": "nguyen"})  # a family name alone would list the roster: refused
+    click(find(app.root, widgets.Button, "Tìm")[0])
+    assert not app.found.options and "Nhập đủ họ và tên" in app.message.value
+    with db.session() as session:
+        from sqlalchemy import select
+
+        from hoctap.db.models import Person
+
+        unit = session.scalar(select(Person).where(Person.code == "hv001")).unit.name
     send(app.name, {"value": "nguyen van an"})
+    send(app.unit, {"value": unit})
     click(find(app.root, widgets.Button, "Tìm")[0])
     assert app.found.options and "Nguyễn Văn An" in app.found.options[0][0]
     send(app.tail, {"value": "5678"})

@@ -146,6 +146,10 @@ class QuizApp:
         self._start(entrant.id)
 
     def _search(self, _button: object) -> None:
+        # A public page must not list the roster: only a full name together with a unit.
+        if len(self.name.value.split()) < 2 or not self.unit.value.strip():
+            self.say("Nhập đủ họ và tên, và đơn vị của mình để tìm.", "error")
+            return
         people = sessions.find_people(self.db, self.name.value, self.unit.value)
         self.found.options = [(f"{p.full_name} — {p.unit.name}", p.code) for p in people]
         self.found.index = 0 if people else None
