@@ -12,6 +12,7 @@ from hoctap.cli_common import Format, FormatOption, OutputOption, err, fail
 from hoctap.errors import HoctapError
 
 if TYPE_CHECKING:
+    from hoctap.contest.forms import FormsResult
     from hoctap.quiz.model import Problem
     from hoctap.settings import Settings
 
@@ -186,6 +187,17 @@ class DateOrder(StrEnum):
     mdy = "mdy"
 
 
+def _report(result: FormsResult, fmt: Format, output: Path | None) -> None:
+    """The summary, then the tables. On screen the summary comes first; with a file or CSV on
+    standard output it goes to standard error, out of the data's way."""
+    from hoctap.contest.report import summary, write_result
+
+    say = typer.echo if fmt is Format.table and output is None else err
+    for line in summary(result):
+        say(line)
+    write_result(result, fmt.value, output, err)
+
+
 @contest_app.command("rank-forms")
 def rank_forms(
     responses: Annotated[
@@ -275,7 +287,7 @@ def rank_forms(
     from hoctap.contest.forms import FormsRules
     from hoctap.contest.groups import GroupRules
     from hoctap.contest.prizes import parse_levels
-    from hoctap.contest.report import rank_forms_files, summary, write_result
+    from hoctap.contest.report import rank_forms_files
 
     try:
         levels = parse_levels(prizes)
@@ -294,11 +306,7 @@ def rank_forms(
     )
     try:
         result = rank_forms_files(responses, key, rules, roster)
-        # On screen the summary comes first; with a file or CSV on standard output, it goes aside.
-        say = typer.echo if fmt is Format.table and output is None else err
-        for line in summary(result):
-            say(line)
-        write_result(result, fmt.value, output, err)
+        _report(result, fmt, output)
     except HoctapError as error:
         fail(error)
 
@@ -356,7 +364,6 @@ def contest_results(
     """Xếp hạng các bài đã nộp của một cuộc thi trên hoctap, theo thể lệ của cuộc thi."""
     from hoctap.contest.catalog import find_contest
     from hoctap.contest.forms import read_roster
-    from hoctap.contest.report import summary, write_result
     from hoctap.contest.results import contest_results as rank
     from hoctap.db import open_database
 
@@ -369,9 +376,6 @@ def contest_results(
             result = rank(db, loaded, public, groups or roster is not None, sizes)
         finally:
             db.close()
-        say = typer.echo if fmt is Format.table and output is None else err
-        for line in summary(result):
-            say(line)
-        write_result(result, fmt.value, output, err)
+        _report(result, fmt, output)
     except HoctapError as error:
         fail(error)
