@@ -1,0 +1,1 @@
+"""The "Đơn vị học tập" award: criteria as configuration, every point explained."""
