@@ -85,3 +85,33 @@ def test_a_config_with_a_mistake_is_refused(change, message: str) -> None:
     with pytest.raises(HoctapError) as caught:
         parse_criteria(GOOD.replace(old, new, count))
     assert message in caught.value.message, caught.value.message
+
+
+def test_scoring_explains_every_point_and_ranks_within_kind() -> None:
+    import pandas as pd
+
+    from hoctap.awards.scoring import score_units
+
+    criteria = load_criteria()
+    full = {
+        i.key: (1 if i.rule.__class__.__name__ == "YesNo" else 100) for i in criteria.indicators
+    }
+    full["kinh_phi_thiet_bi"] = 10
+    units = pd.DataFrame(
+        [
+            {"code": "a", "name": "Xã A", "kind": "xa_phuong", **full},
+            {"code": "b", "name": "Xã B", "kind": "xa_phuong", **full, "cong_dan_hoc_tap": 40},
+            {"code": "c", "name": "Sở C", "kind": "so_nganh", **full, "cong_dan_hoc_tap": 40},
+            {"code": "d", "name": "Xã D", "kind": "xa_phuong", **full, "ke_hoach_hoc_tap": None},
+        ]
+    )
+    scored = score_units(units, criteria).set_index("code")
+    assert scored.loc["a", "total"] == 100 and scored.loc["a", "level"] == "Tốt"
+    assert scored.loc["b", "total"] == 85.0 and scored.loc["b", "level"] == "Tốt"
+    assert scored.loc["d", "total"] == 90.0 and "kế hoạch học tập" in scored.loc["d", "missing"]
+    for code, row in scored.iterrows():  # the points shown add up to the total, on every unit
+        shown = sum(row[f"{i.key}:points"] for i in criteria.indicators)
+        assert round(shown, 2) == row["total"], code
+    assert (scored.loc["a", "rank_all"], scored.loc["a", "rank_kind"]) == (1, 1)
+    assert (scored.loc["b", "rank_all"], scored.loc["c", "rank_all"]) == (3, 3)  # a tie overall
+    assert (scored.loc["b", "rank_kind"], scored.loc["c", "rank_kind"]) == (3, 1)
