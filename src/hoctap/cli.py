@@ -11,7 +11,7 @@ import typer
 
 from hoctap.cli_common import Format as Format
 from hoctap.cli_common import FormatOption, OutputOption, SheetOption, err, fail
-from hoctap.cli_quiz import contest_app, quiz_app
+from hoctap.cli_quiz import awards_app, contest_app, quiz_app
 from hoctap.errors import HoctapError
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ app.add_typer(roster_app, name="roster")
 app.add_typer(course_app, name="course")
 app.add_typer(quiz_app, name="quiz")
 app.add_typer(contest_app, name="contest")
+app.add_typer(awards_app, name="awards")
 
 
 def _database() -> Database:

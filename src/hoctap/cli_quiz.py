@@ -379,3 +379,43 @@ def contest_results(
         _report(result, fmt, output)
     except HoctapError as error:
         fail(error)
+
+
+awards_app = typer.Typer(
+    help="Danh hiệu “Đơn vị học tập”: tiêu chí (grading/awards.yaml), tự đánh giá, xếp loại.",
+    no_args_is_help=True,
+)
+
+
+@awards_app.command("import-self-assessment")
+def awards_import(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Tệp .xlsx hoặc .csv: cột Đơn vị, Năm, rồi mỗi dòng tự đánh giá một cột "
+            "(tên như trong grading/awards.yaml)."
+        ),
+    ],
+    period: Annotated[
+        int | None, typer.Option("--period", help="Năm đánh giá, khi tệp không có cột Năm.")
+    ] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Tên trang tính cần đọc.")] = None,
+) -> None:
+    """Nhập bảng tự đánh giá của các đơn vị. Có ô sai thì không nhập gì và liệt kê từng ô."""
+    from hoctap.awards.criteria import load_criteria
+    from hoctap.awards.selfassessment import import_self_assessment
+    from hoctap.db import open_database
+
+    try:
+        criteria = load_criteria()
+        db = open_database()
+        try:
+            report = import_self_assessment(db, file, criteria, period, sheet)
+        finally:
+            db.close()
+    except HoctapError as error:
+        fail(error)
+    typer.echo(
+        f"Đã nhập {file.name}: {report.units} đơn vị, {report.lines} dòng tự đánh giá "
+        f"(năm {report.period})."
+    )

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import (
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     MetaData,
@@ -171,3 +172,24 @@ class AttemptAnswer(Base):
     answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     attempt: Mapped[Attempt] = relationship(back_populates="answers")
+
+
+class SelfAssessment(Base):
+    """One line of a unit's yearly self-assessment (Thông tư 22/2020: units assess themselves)."""
+
+    __tablename__ = "self_assessments"
+    __table_args__ = (
+        UniqueConstraint("unit_id", "period", "key", name="uq_self_assessments_unit_period_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    period: Mapped[int] = mapped_column(Integer)
+    """The year assessed (1 January to 31 December)."""
+    key: Mapped[str] = mapped_column(String(100))
+    """The self-assessment line, as the award criteria name it (``self:KEY``)."""
+    value: Mapped[float] = mapped_column(Float)
+    """1/0 for yes/no lines, a percentage or a score for the others."""
+    source: Mapped[str] = mapped_column(String(200))
+    """The file it came from."""
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,164 @@
+"""Units' self-assessment sheets: one row per unit, one column per ``self:`` line of the criteria.
+
+All or nothing, like the roster: every bad cell is reported with its row and column, and nothing
+is written unless the whole sheet is right. A row replaces that unit's earlier lines for the year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import delete
+
+from hoctap.awards.criteria import Criteria, Indicator
+from hoctap.awards.points import Linear, YesNo
+from hoctap.db import Database
+from hoctap.db.models import SelfAssessment
+from hoctap.errors import ImportRejected, RowProblem
+from hoctap.io.readers import Column, read_table
+from hoctap.text import fold, normalize
+
+_YES = {"co", "x", "1", "yes", "dat", "co ke hoach", "da co"}
+_NO = {"khong", "0", "no", "chua", "chua co"}
+
+
+@dataclass(frozen=True)
+class SelfAssessmentReport:
+    units: int
+    lines: int
+    period: int
+
+
+def columns(criteria: Criteria) -> list[Column]:
+    """The sheet's columns: unit, year, then each self-assessed indicator (by name or key)."""
+    fixed = [
+        Column("unit", "Đơn vị", ("Tên đơn vị", "Mã đơn vị", "Unit"), True),
+        Column("period", "Năm", ("Năm đánh giá", "Kỳ", "Period")),
+    ]
+    lines = [
+        Column(i.key, i.name, (i.measure.split(":", 1)[1], i.key))
+        for i in criteria.indicators
+        if i.self_assessed
+    ]
+    return fixed + lines
+
+
+def _value(indicator: Indicator, raw: object) -> tuple[float | None, str]:
+    """The number a cell means, or a message saying what to write instead."""
+    if isinstance(indicator.rule, YesNo):
+        word = fold(raw)
+        if word in _YES:
+            return 1.0, ""
+        if word in _NO:
+            return 0.0, ""
+        return None, "ghi Có hoặc Không"
+    text = normalize(raw).replace("%", "").replace(",", ".").strip()
+    try:
+        number = float(text)
+    except ValueError:
+        return None, "ghi một số"
+    high = indicator.rule.high if isinstance(indicator.rule, Linear) else 100.0
+    if not 0 <= number <= high:
+        return None, f"ghi một số từ 0 đến {high:g}"
+    return number, ""
+
+
+def import_self_assessment(
+    db: Database,
+    path: Path,
+    criteria: Criteria,
+    period: int | None = None,
+    sheet: str | None = None,
+) -> SelfAssessmentReport:
+    """Read a sheet and store its lines for the year; ImportRejected listing every bad cell."""
+    from hoctap.units import load_matcher
+
+    table = read_table(path, columns(criteria), sheet)
+    wanted = {i.key: i for i in criteria.indicators if i.self_assessed}
+    year_default = period or datetime.now().year
+    problems: list[RowProblem] = []
+    rows: list[tuple[int, int, dict[str, float]]] = []
+    with db.session() as session:
+        matcher = load_matcher(session)
+        seen: dict[tuple[int, int], int] = {}
+        for number, cells in table.rows:
+            unit_text = normalize(cells.get("unit"))
+            found = matcher.find(unit_text)
+            if len(found) != 1:
+                close = matcher.suggest(unit_text)
+                problems.append(
+                    RowProblem(
+                        number,
+                        table.headers["unit"],
+                        f"không tìm thấy đơn vị '{unit_text}'"
+                        if not found
+                        else f"'{unit_text}' có thể là nhiều đơn vị",
+                        ("Có phải: " + ", ".join(close) + "?")
+                        if close
+                        else "Ghi tên hoặc mã đơn vị.",
+                    )
+                )
+                continue
+            year = year_default
+            if "period" in table.headers and normalize(cells.get("period")):
+                try:
+                    year = int(float(normalize(cells.get("period"))))
+                except ValueError:
+                    problems.append(
+                        RowProblem(
+                            number,
+                            table.headers["period"],
+                            "năm không đọc được",
+                            "Ghi năm, ví dụ 2026.",
+                        )
+                    )
+                    continue
+            values: dict[str, float] = {}
+            for key, indicator in wanted.items():
+                if key not in table.headers or not normalize(cells.get(key)):
+                    continue  # a line left blank is missing, shown as such, not a zero
+                value, fix = _value(indicator, cells.get(key))
+                if value is None:
+                    problems.append(
+                        RowProblem(
+                            number,
+                            table.headers[key],
+                            f"'{normalize(cells.get(key))}' không đọc được",
+                            fix[:1].upper() + fix[1:] + ".",
+                        )
+                    )
+                else:
+                    values[indicator.measure.split(":", 1)[1]] = value
+            unit_id = found[0].id
+            if (unit_id, year) in seen:
+                problems.append(
+                    RowProblem(
+                        number,
+                        table.headers["unit"],
+                        f"đơn vị đã có ở dòng {seen[(unit_id, year)]}",
+                        "Mỗi đơn vị một dòng cho một năm.",
+                    )
+                )
+                continue
+            seen[(unit_id, year)] = number
+            rows.append((unit_id, year, values))
+        if problems:
+            raise ImportRejected(f"bảng tự đánh giá {table.source}", problems)
+        lines = 0
+        for unit_id, year, values in rows:
+            session.execute(
+                delete(SelfAssessment).where(
+                    SelfAssessment.unit_id == unit_id, SelfAssessment.period == year
+                )
+            )
+            for key, value in values.items():
+                session.add(
+                    SelfAssessment(
+                        unit_id=unit_id, period=year, key=key, value=value, source=table.source
+                    )
+                )
+                lines += 1
+    periods = {year for _, year, _ in rows}
+    return SelfAssessmentReport(len(rows), lines, min(periods) if periods else year_default)
