@@ -419,3 +419,47 @@ def awards_import(
         f"Đã nhập {file.name}: {report.units} đơn vị, {report.lines} dòng tự đánh giá "
         f"(năm {report.period})."
     )
+
+
+@awards_app.command("rank")
+def awards_rank(
+    period: Annotated[
+        int | None, typer.Option("--period", help="Năm xét (mặc định: năm nay).")
+    ] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option("--kind", "-k", help="Chỉ một loại đơn vị (ví dụ: xa_phuong, so_nganh)."),
+    ] = None,
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+) -> None:
+    """Chấm và xếp loại “Đơn vị học tập”: tổng điểm, xếp loại, hạng, điểm từng chỉ số."""
+    from hoctap.awards.criteria import load_criteria
+    from hoctap.awards.measures import this_year
+    from hoctap.awards.report import FIXED_COLUMNS, award_table
+    from hoctap.db import open_database
+    from hoctap.io.writers import write_records
+    from hoctap.units import parse_kind
+
+    year = period or this_year()
+    try:
+        criteria = load_criteria()
+        wanted = None
+        if kind:
+            wanted = parse_kind(kind)
+            if wanted is None:
+                raise HoctapError(
+                    f"Không có loại đơn vị '{kind}'.", "Xem: hoctap units list --help"
+                )
+        db = open_database()
+        try:
+            table = award_table(db, criteria, year, wanted)
+        finally:
+            db.close()
+        columns = FIXED_COLUMNS if fmt is Format.table else list(table.columns)
+        records = table.astype(object).where(table.notna(), None).to_dict("records")
+        write_records(records, columns, fmt.value, output, f"Đơn vị học tập {year}")
+    except HoctapError as error:
+        fail(error)
+    if fmt is Format.table:
+        err("Điểm từng chỉ số: thêm --format xlsx --output TEN.xlsx (hoặc csv).")

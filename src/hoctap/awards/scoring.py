@@ -13,6 +13,7 @@ import pandas as pd
 from hoctap.awards.criteria import Criteria
 from hoctap.awards.levels import classify, to_next
 from hoctap.awards.points import points_for
+from hoctap.collation import sort_key
 from hoctap.contest.ranking import RankKey, rank_entries
 
 _TOTAL = RankKey("total", "total", True, "tổng điểm cao hơn")
@@ -52,4 +53,7 @@ def score_units(units: pd.DataFrame, criteria: Criteria) -> pd.DataFrame:
     for _, members in table.groupby("kind", sort=False):
         ranked = rank_entries(members, [_TOTAL])
         table.loc[ranked.index, "rank_kind"] = ranked["rank"]
-    return table.sort_values(["total", "name"], ascending=[False, True], kind="stable")
+    # Ties in Vietnamese alphabetical order (ICU), not code-point order ("Tài" before "Thông").
+    table["_name"] = [sort_key(str(n)) for n in table["name"]]
+    ordered = table.sort_values(["total", "_name"], ascending=[False, True], kind="stable")
+    return ordered.drop(columns="_name")

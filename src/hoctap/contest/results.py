@@ -23,6 +23,7 @@ from hoctap.contest.grading import MANUAL, grade_answers
 from hoctap.contest.sessions import Clock, server_now
 from hoctap.db import Database
 from hoctap.db.models import Attempt, Entrant
+from hoctap.quiz.model import Question
 
 TIME_FORMAT = "%d/%m/%Y %H:%M:%S"
 
@@ -74,6 +75,56 @@ def attempts_table(db: Database, loaded: LoadedContest, now: Clock = server_now)
     return pd.DataFrame(rows)
 
 
+def counted_attempts(
+    db: Database, loaded: LoadedContest, now: Clock = server_now
+) -> tuple[pd.DataFrame, list[Question], list[str]]:
+    """The one attempt that counts per entrant, graded: its ``score``, ``full`` (the most its
+    paper could score), ``prediction`` and ``duration``; the graded questions; notes."""
+    contest = loaded.contest
+    table = attempts_table(db, loaded, now)
+    notes: list[str] = []
+    if table.empty:
+        return table, [], notes
+    running = table["submitted"].isna()
+    if running.any():
+        notes.append(f"{int(running.sum())} bài đang làm dở chưa được tính.")
+    table = table[~running].reset_index(drop=True)
+    drawn_names = {name for names in table["drawn"] for name in names}
+    graded = [q for q in loaded.questions if q.type not in MANUAL and q.name in drawn_names]
+    answers = pd.DataFrame(
+        {q.name: table.get(f"q:{q.name}", pd.Series("", index=table.index)) for q in graded},
+        index=table.index,
+    ).fillna("")
+    table["score"] = grade_answers(graded, answers)["score"]
+    table["full"] = [sum(q.points for q in graded if q.name in names) for names in table["drawn"]]
+    if contest.prediction and f"q:{contest.prediction}" in table:
+        table["prediction"] = predictions(table[f"q:{contest.prediction}"].fillna("").astype(str))
+    else:
+        table["prediction"] = np.nan
+    table["duration"] = [
+        (s - b).total_seconds() for s, b in zip(table["submitted"], table["started"], strict=True)
+    ]
+    return _counted(table, contest.counts), graded, notes
+
+
+def counted_scores(db: Database, loaded: LoadedContest) -> dict[int, float]:
+    """Roster person id -> the counted attempt's score as a share of its maximum (0–100)."""
+    table, _, _ = counted_attempts(db, loaded)
+    if table.empty:
+        return {}
+    with db.session() as session:
+        rows = session.execute(
+            select(Entrant.id, Entrant.person_id).where(Entrant.contest == loaded.contest.name)
+        )
+        people = {row[0]: row[1] for row in rows}
+    shares = {}
+    for entrant, score, full in zip(table["entrant"], table["score"], table["full"], strict=True):
+        person = people.get(int(entrant))
+        if person is not None and full:
+            shares[int(person)] = 100.0 * float(score) / float(full)
+    return shares
+
+
 def contest_results(
     db: Database,
     loaded: LoadedContest,
@@ -83,38 +134,13 @@ def contest_results(
     now: Clock = server_now,
 ) -> FormsResult:
     """The ranking of the contest's counted attempts, by its own rules."""
-    contest = loaded.contest
-    table = attempts_table(db, loaded, now)
-    notes: list[str] = []
-    graded_questions = [q for q in loaded.questions if q.type not in MANUAL]
+    table, graded, notes = counted_attempts(db, loaded, now)
     if table.empty:
         entries = pd.DataFrame(
             columns=["name", "unit", "score", "prediction", "submitted", "shown_time", "duration"]
         )
         return rank_table(entries, 0, [], rules_of(loaded, groups), roster, notes)
-    running = table["submitted"].isna()
-    if running.any():
-        notes.append(f"{int(running.sum())} bài đang làm dở chưa được tính.")
-    table = table[~running].reset_index(drop=True)
-    drawn_names = sorted({name for names in table["drawn"] for name in names})
-    graded = [q for q in graded_questions if q.name in drawn_names]
-    answers = pd.DataFrame(
-        {q.name: table.get(f"q:{q.name}", pd.Series("", index=table.index)) for q in graded},
-        index=table.index,
-    ).fillna("")
-    points = grade_answers(graded, answers)
-    table["score"] = points["score"]
-    if contest.prediction and f"q:{contest.prediction}" in table:
-        table["prediction"] = predictions(table[f"q:{contest.prediction}"].fillna("").astype(str))
-    else:
-        table["prediction"] = np.nan
-    table["duration"] = [
-        (s - b).total_seconds() for s, b in zip(table["submitted"], table["started"], strict=True)
-    ]
-    table = _counted(table, contest.counts)
-    full = max(
-        (sum(q.points for q in graded if q.name in names) for names in table["drawn"]), default=0
-    )
+    full = max(table["full"], default=0)
     table["submitted"] = pd.to_datetime(table["submitted"], utc=True)
     table["shown_time"] = table["submitted"].dt.tz_convert(ZONE).dt.strftime(TIME_FORMAT)
     if public:
