@@ -70,3 +70,30 @@ def test_awards_rank_command_writes_every_indicator(db: Database, tmp_path: Path
     assert header.startswith("Mã đơn vị,Đơn vị,Loại đơn vị,Tổng điểm,Xếp loại")
     assert "(giá trị)" in header and "(điểm)" in header
     assert out.read_text(encoding="utf-8-sig").count("\n") == 57  # the header and 56 communes
+
+
+def test_a_frozen_ranking_stands_when_the_data_changes(db: Database, tmp_path: Path) -> None:
+    from hoctap.awards.snapshots import diff, freeze, latest
+
+    criteria = load_criteria()
+    sheet = tmp_path / "t.xlsx"
+    import_self_assessment(
+        db, write_xlsx(sheet, [("Xã Hưng Đạo", 2026, "Có", "Có", 10, 100, 100)], header=HEADER),
+        criteria,
+    )  # fmt: skip
+    frozen = freeze(db, criteria, 2026, "Trưởng ban giám khảo")
+    top = frozen.table.iloc[0]
+    assert (top["Đơn vị"], top["Tổng điểm"]) == ("Xã Hưng Đạo", 65.0)
+    # The unit's self-assessment is corrected after the freeze: the snapshot does not move.
+    import_self_assessment(
+        db, write_xlsx(sheet, [("Xã Hưng Đạo", 2026, "Không", "Có", 10, 100, 100)], header=HEADER),
+        criteria,
+    )  # fmt: skip
+    again = latest(db, 2026)
+    assert again.table.iloc[0]["Tổng điểm"] == 65.0 and again.frozen_by == "Trưởng ban giám khảo"
+    assert again.criteria_digest == criteria.digest
+    _, changes = diff(db, criteria, 2026)
+    assert {"Mã đơn vị": top["Mã đơn vị"], "Đơn vị": "Xã Hưng Đạo", "Đã chốt": 65.0,
+            "Hiện nay": 55.0, "Thay đổi": "Tổng điểm"} in changes  # fmt: skip
+    result = CliRunner().invoke(app, ["awards", "diff", "--period", "2026", "-f", "csv"])
+    assert result.exit_code == 0 and "Xã Hưng Đạo" in result.output

@@ -463,3 +463,67 @@ def awards_rank(
         fail(error)
     if fmt is Format.table:
         err("Điểm từng chỉ số: thêm --format xlsx --output TEN.xlsx (hoặc csv).")
+
+
+@awards_app.command("freeze")
+def awards_freeze(
+    by: Annotated[str, typer.Option("--by", help="Họ và tên người chốt kết quả.")],
+    period: Annotated[
+        int | None, typer.Option("--period", help="Năm xét (mặc định: năm nay).")
+    ] = None,
+) -> None:
+    """Chốt kết quả xếp loại của một năm: lưu nguyên bảng, kèm mã băm của tiêu chí và thời điểm."""
+    from hoctap.awards.criteria import load_criteria
+    from hoctap.awards.measures import this_year
+    from hoctap.awards.snapshots import freeze
+    from hoctap.db import open_database
+
+    year = period or this_year()
+    try:
+        db = open_database()
+        try:
+            snapshot = freeze(db, load_criteria(), year, by)
+        finally:
+            db.close()
+    except HoctapError as error:
+        fail(error)
+    typer.echo(
+        f"Đã chốt kết quả năm {year} (lần chốt số {snapshot.id}, {len(snapshot.table)} đơn vị, "
+        f"người chốt: {snapshot.frozen_by}). Kết quả này không đổi khi số liệu thay đổi; "
+        f"xem khác biệt bằng: hoctap awards diff --period {year}"
+    )
+
+
+@awards_app.command("diff")
+def awards_diff(
+    period: Annotated[
+        int | None, typer.Option("--period", help="Năm xét (mặc định: năm nay).")
+    ] = None,
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+) -> None:
+    """So kết quả đã chốt với kết quả nếu xếp lại bây giờ: đơn vị nào đổi điểm, xếp loại, hạng."""
+    from hoctap.awards.criteria import load_criteria
+    from hoctap.awards.measures import this_year
+    from hoctap.awards.snapshots import DIFF_COLUMNS, diff
+    from hoctap.db import open_database
+    from hoctap.io.writers import write_records
+
+    year = period or this_year()
+    try:
+        criteria = load_criteria()
+        db = open_database()
+        try:
+            snapshot, changes = diff(db, criteria, year)
+        finally:
+            db.close()
+        if snapshot.criteria_digest != criteria.digest:
+            err("Lưu ý: tiêu chí (grading/awards.yaml) đã sửa sau khi chốt.")
+        if not changes:
+            typer.echo(f"Không có gì thay đổi so với lần chốt số {snapshot.id}.")
+            return
+        write_records(
+            changes, DIFF_COLUMNS, fmt.value, output, f"Thay đổi từ lần chốt {snapshot.id}"
+        )
+    except HoctapError as error:
+        fail(error)

@@ -193,3 +193,18 @@ class SelfAssessment(Base):
     source: Mapped[str] = mapped_column(String(200))
     """The file it came from."""
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AwardSnapshot(Base):
+    """A frozen award ranking: what the judges decided on, kept as it was."""
+
+    __tablename__ = "award_snapshots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[int] = mapped_column(Integer, index=True)
+    frozen_by: Mapped[str] = mapped_column(String(200))
+    frozen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    criteria_digest: Mapped[str] = mapped_column(String(64))
+    """SHA-256 of the criteria file the ranking was made with."""
+    table: Mapped[str] = mapped_column(Text)
+    """The award table as JSON records, exactly as ranked then."""
