@@ -1,0 +1,275 @@
+"""The judges' leaderboard: which units earn "Đơn vị học tập", at which level, and why.
+
+The ranking is an HTML table (its text can be selected, searched, printed and read aloud), each
+level a coloured badge; bars for the top units and the spread of scores are HTML too, so the page
+draws at once. Choosing a unit shows every indicator: its value, its points, the rule, the
+document, and how far the unit is from the next level. The current view exports to Excel.
+"""
+
+from __future__ import annotations
+
+import base64
+from html import escape
+from typing import Any
+
+import ipywidgets as widgets
+import pandas as pd
+
+from hoctap.awards.criteria import Criteria
+from hoctap.awards.levels import NOT_REACHED
+from hoctap.text import format_decimal
+
+ALL = "Tất cả"
+COLOURS = {"Tốt": "#1b5e20", "Khá": "#2e75b6", "Trung bình": "#b26a00", NOT_REACHED: "#8a1c1c"}
+_STYLE = """
+<style>
+.hoctap-board { font-family: "Noto Sans", "Segoe UI", Arial, sans-serif; }
+.hoctap-board table { border-collapse: collapse; margin: 0.5rem 0 1rem; }
+.hoctap-board th, .hoctap-board td { border: 1px solid #c8d3e0; padding: 0.25rem 0.6rem; }
+.hoctap-board th { background: #ddebf7; text-align: left; }
+.hoctap-board td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.hoctap-board .badge { color: white; border-radius: 0.6rem; padding: 0.05rem 0.55rem;
+  font-size: 0.85rem; white-space: nowrap; }
+.hoctap-board .bar { background: #2e75b6; height: 0.8rem; display: inline-block; }
+.hoctap-board .note { color: #555; }
+.hoctap-board .missing { color: #8a1c1c; }
+</style>
+"""
+SHOWN = ["Hạng chung", "Hạng trong loại", "Đơn vị", "Loại đơn vị", "Tổng điểm", "Xếp loại",
+         "Còn thiếu để lên mức", "Chưa có số liệu"]  # fmt: skip
+
+
+def badge(level: str) -> str:
+    colour = COLOURS.get(level, "#555")
+    return f"<span class='badge' style='background:{colour}'>{escape(level)}</span>"
+
+
+def _cell(column: str, value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return "<td></td>"
+    if column == "Xếp loại":
+        return f"<td>{badge(str(value))}</td>"
+    if isinstance(value, (int, float)):
+        text = format_decimal(float(value)) if isinstance(value, float) else str(value)
+        return f"<td class='num'>{escape(text)}</td>"
+    css = " class='missing'" if column == "Chưa có số liệu" and value else ""
+    return f"<td{css}>{escape(str(value))}</td>"
+
+
+def filtered(
+    table: pd.DataFrame, kind: str = ALL, level: str = ALL, search: str = ""
+) -> pd.DataFrame:
+    """The rows of the current view."""
+    from hoctap.text import fold
+
+    view = table
+    if kind != ALL:
+        view = view[view["Loại đơn vị"] == kind]
+    if level != ALL:
+        view = view[view["Xếp loại"] == level]
+    if search.strip():
+        wanted = fold(search)
+        view = view[[wanted in fold(name) for name in view["Đơn vị"]]]
+    return view
+
+
+def ranking_html(view: pd.DataFrame) -> str:
+    head = "".join(f"<th>{escape(c)}</th>" for c in SHOWN)
+    rows = "".join(
+        "<tr>" + "".join(_cell(c, row[c]) for c in SHOWN) + "</tr>"
+        for row in view[SHOWN].to_dict("records")
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+
+
+def charts_html(view: pd.DataFrame, top: int = 10) -> str:
+    """Bars for the top units, and how many units fall in each band of ten points."""
+    if view.empty:
+        return ""
+    best = view.head(top)
+    bars = "".join(
+        f"<tr><td>{escape(str(r['Đơn vị']))}</td><td class='num'>"
+        f"{format_decimal(float(r['Tổng điểm']))}</td><td><span class='bar' "
+        f"style='width:{12 * float(r['Tổng điểm']) / 100:.2f}rem'></span></td></tr>"
+        for r in best.to_dict("records")
+    )
+    bands = pd.cut(view["Tổng điểm"], bins=range(0, 101, 10), right=False, include_lowest=True)
+    counts = bands.value_counts().sort_index()
+    most = max(int(counts.max()), 1)
+    spread = "".join(
+        f"<tr><td>{int(b.left)}–{int(b.right) if b.right < 100 else 100}</td>"
+        f"<td class='num'>{n}</td><td><span class='bar' style='width:{12 * n / most:.2f}rem'>"
+        "</span></td></tr>"
+        for b, n in counts.items()
+    )
+    return (
+        f"<h3>{len(best)} đơn vị điểm cao nhất</h3><table><tbody>{bars}</tbody></table>"
+        "<h3>Phân bố điểm (số đơn vị theo khoảng điểm)</h3>"
+        f"<table><thead><tr><th>Khoảng điểm</th><th>Số đơn vị</th><th></th></tr></thead>"
+        f"<tbody>{spread}</tbody></table>"
+    )
+
+
+def detail_html(row: dict[str, Any], criteria: Criteria) -> str:
+    """One unit: each indicator's value, points, rule and document; the gap to the next level."""
+    lines = []
+    for group in criteria.groups:
+        lines.append(f"<tr><th colspan='5'>{escape(group.name)} ({group.points:g} điểm)</th></tr>")
+        for indicator in group.indicators:
+            value = row.get(f"{indicator.name} (giá trị)")
+            points = float(row.get(f"{indicator.name} (điểm)") or 0.0)
+            shown = (
+                "<span class='missing'>chưa có số liệu</span>"
+                if value is None or (isinstance(value, float) and value != value)
+                else escape(format_decimal(float(value)))
+            )
+            lines.append(
+                f"<tr><td>{escape(indicator.name)}</td><td class='num'>{shown}</td>"
+                f"<td class='num'>{format_decimal(points)}/{indicator.points:g}</td>"
+                f"<td>{escape(indicator.rule.describe())}</td><td class='note'>"
+                f"{escape(indicator.note)}</td></tr>"
+            )
+    gap = str(row.get("Còn thiếu để lên mức") or "")
+    # Where the points were lost, largest first: what the unit could work on.
+    lost = sorted(
+        (
+            (i.points - float(row.get(f"{i.name} (điểm)") or 0.0), i.name)
+            for i in criteria.indicators
+        ),
+        reverse=True,
+    )
+    advice = "; ".join(
+        f"{escape(name)} (mất {format_decimal(points)} điểm)"
+        for points, name in lost[:3]
+        if points > 0
+    )
+    return (
+        f"<h3>{escape(str(row['Đơn vị']))}: {format_decimal(float(row['Tổng điểm']))} điểm "
+        f"{badge(str(row['Xếp loại']))}</h3>"
+        f"<p>Hạng {row['Hạng trong loại']} trong loại ({escape(str(row['Loại đơn vị']))}), "
+        f"hạng {row['Hạng chung']} chung."
+        + (f" Còn thiếu {escape(gap)}: {advice}." if gap else "")
+        + "</p><table><thead><tr><th>Chỉ số</th><th>Giá trị</th><th>Điểm</th><th>Cách tính</th>"
+        f"<th>Căn cứ</th></tr></thead><tbody>{''.join(lines)}</tbody></table>"
+    )
+
+
+def excel_bytes(view: pd.DataFrame, title: str) -> bytes:
+    """The current view as a formatted workbook (the same writer as every export)."""
+    import tempfile
+    from pathlib import Path
+
+    from hoctap.io.writers import write_sheets
+
+    records = view.astype(object).where(view.notna(), None).to_dict("records")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "xep-loai.xlsx"
+        write_sheets([(title, records, list(view.columns))], path)
+        return path.read_bytes()
+
+
+class Leaderboard:
+    """The page's widgets over one period's award table."""
+
+    def __init__(self, table: pd.DataFrame, criteria: Criteria, period: int) -> None:
+        self.table = table
+        self.criteria = criteria
+        self.period = period
+        kinds = [ALL, *sorted(set(table["Loại đơn vị"]))]
+        levels = [ALL, *[name for name, _ in criteria.levels], NOT_REACHED]
+        self.kind = widgets.Dropdown(description="Loại đơn vị", options=kinds)
+        self.level = widgets.Dropdown(description="Xếp loại", options=levels)
+        self.search = widgets.Text(description="Tìm đơn vị", placeholder="gõ có dấu hay không")
+        self.unit = widgets.Dropdown(description="Chi tiết", options=[], layout={"width": "32rem"})
+        self.export = widgets.Button(description="Xuất Excel (bảng đang xem)", icon="download")
+        self.link = widgets.HTML()
+        self.summary = widgets.HTML()
+        self.ranking = widgets.HTML()
+        self.charts = widgets.HTML()
+        self.detail = widgets.HTML()
+        for control in (self.kind, self.level, self.search):
+            control.observe(lambda _c: self.refresh(), "value")
+        self.unit.observe(lambda _c: self.show_unit(), "value")
+        self.export.on_click(lambda _b: self.export_view())
+        title = widgets.HTML(
+            f"{_STYLE}<div class='hoctap-board'><h1>Xếp loại “Đơn vị học tập” năm {period}</h1>"
+            "<p class='note'>Điểm theo tiêu chí trong grading/awards.yaml (mô phỏng Thông tư "
+            "22/2020/TT-BGDĐT). Chọn một đơn vị để xem từng chỉ số.</p></div>"
+        )
+        self.root = widgets.VBox(
+            [
+                title,
+                widgets.HBox([self.kind, self.level, self.search]),
+                self.summary,
+                widgets.HBox([self.export, self.link]),
+                self.ranking,
+                self.unit,
+                self.detail,
+                self.charts,
+            ]
+        )
+        self.root.add_class("hoctap-board")
+        self.refresh()
+
+    def view(self) -> pd.DataFrame:
+        return filtered(self.table, self.kind.value, self.level.value, self.search.value)
+
+    def refresh(self) -> None:
+        view = self.view()
+        counts = view["Xếp loại"].value_counts()
+        self.summary.value = (
+            f"<div class='hoctap-board'><p>{len(view)} đơn vị: "
+            + ", ".join(
+                f"{badge(name)} {int(counts.get(name, 0))}"
+                for name in [*[n for n, _ in self.criteria.levels], NOT_REACHED]
+            )
+            + "</p></div>"
+        )
+        self.ranking.value = f"<div class='hoctap-board'>{ranking_html(view)}</div>"
+        self.charts.value = f"<div class='hoctap-board'>{charts_html(view)}</div>"
+        self.unit.options = [("— chọn đơn vị —", "")] + [
+            (f"{r['Hạng chung']}. {r['Đơn vị']}", r["Mã đơn vị"]) for r in view.to_dict("records")
+        ]
+        self.link.value = ""
+
+    def show_unit(self) -> None:
+        if not self.unit.value:
+            self.detail.value = ""
+            return
+        row = self.table[self.table["Mã đơn vị"] == self.unit.value].iloc[0].to_dict()
+        self.detail.value = f"<div class='hoctap-board'>{detail_html(row, self.criteria)}</div>"
+
+    def export_view(self) -> None:
+        data = base64.b64encode(excel_bytes(self.view(), f"Xếp loại {self.period}")).decode()
+        name = f"xep-loai-don-vi-hoc-tap-{self.period}.xlsx"
+        self.link.value = (
+            f"<a download='{name}' href='data:application/vnd.openxmlformats-officedocument."
+            f"spreadsheetml.sheet;base64,{data}'>Tải tệp {name}</a>"
+        )
+
+
+def build(period: int | None = None) -> widgets.Widget:
+    from hoctap.awards.criteria import load_criteria
+    from hoctap.awards.measures import this_year
+    from hoctap.awards.report import award_table
+    from hoctap.db import open_database
+    from hoctap.errors import HoctapError
+
+    year = period or this_year()
+    try:
+        criteria = load_criteria()
+        db = open_database()
+        try:
+            table = award_table(db, criteria, year)
+        finally:
+            db.close()
+    except HoctapError as error:
+        return widgets.HTML(f"<p>{escape(error.message)} {escape(error.hint)}</p>")
+    return Leaderboard(table, criteria, year).root
+
+
+def show() -> None:
+    """Display the leaderboard (``voila_apps/leaderboard.ipynb`` calls this)."""
+    from IPython.display import display
+
+    display(build())  # type: ignore[no-untyped-call]

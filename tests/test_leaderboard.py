@@ -1,0 +1,76 @@
+"""The judges' leaderboard, driven in-process: filters, a unit's breakdown, the Excel export."""
+
+from __future__ import annotations
+
+import base64
+import io
+from html import escape
+from pathlib import Path
+
+from hoctap.apps.leaderboard import Leaderboard, detail_html, filtered
+from hoctap.awards.criteria import load_criteria
+from hoctap.awards.report import award_table
+from hoctap.awards.selfassessment import import_self_assessment
+from hoctap.db import Database
+from tests.conftest import write_xlsx
+from tests.test_self_assessment import HEADER
+
+
+def board(db: Database, tmp_path: Path) -> Leaderboard:
+    criteria = load_criteria()
+    rows = [
+        ("Xã Hưng Đạo", 2026, "Có", "Có", 10, 100, 100),
+        ("Xã Thông Nông", 2026, "Có", "Không", 5, 50, 60),
+        ("Sở Y tế", 2026, "Có", "Có", 10, 90, 90),
+    ]
+    import_self_assessment(db, write_xlsx(tmp_path / "t.xlsx", rows, header=HEADER), criteria)
+    return Leaderboard(award_table(db, criteria, 2026), criteria, 2026)
+
+
+def test_filters_change_the_table(db: Database, tmp_path: Path) -> None:
+    page = board(db, tmp_path)
+    assert "Xã Hưng Đạo" in page.ranking.value and "Sở Y tế" in page.ranking.value
+    page.kind.value = "Sở, ngành"
+    assert "Sở Y tế" in page.ranking.value and "Xã Hưng Đạo" not in page.ranking.value
+    page.kind.value = "Tất cả"
+    page.search.value = "thong nong"
+    assert "Xã Thông Nông" in page.ranking.value and "Sở Y tế" not in page.ranking.value
+    assert "<table>" in page.ranking.value and "class='badge'" in page.ranking.value
+
+
+def test_a_unit_s_breakdown_explains_every_point(db: Database, tmp_path: Path) -> None:
+    page = board(db, tmp_path)
+    code = page.table[page.table["Đơn vị"] == "Xã Thông Nông"].iloc[0]["Mã đơn vị"]
+    page.unit.value = code
+    detail = page.detail.value
+    criteria = load_criteria()
+    for indicator in criteria.indicators:
+        assert escape(indicator.name) in detail  # every indicator, with its rule and document
+    assert "Thông tư 22/2020/TT-BGDĐT" in detail and "chưa có số liệu" in detail
+    assert "Còn thiếu" in detail and "để đạt Trung bình" in detail
+    assert "Có quy định khuyến khích học tập (mất 10 điểm)" in detail
+
+
+def test_the_excel_export_reads_back(db: Database, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    page = board(db, tmp_path)
+    page.level.value = "Không đạt"
+    page.export_view()
+    link = page.link.value
+    data = base64.b64decode(link.split("base64,", 1)[1].split("'", 1)[0])
+    sheet = load_workbook(io.BytesIO(data)).active
+    header = [c.value for c in sheet[1]]
+    assert header[:5] == ["Mã đơn vị", "Đơn vị", "Loại đơn vị", "Tổng điểm", "Xếp loại"]
+    levels = {row[4] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert levels == {"Không đạt"}
+    assert sheet.max_row - 1 == len(filtered(page.table, level="Không đạt"))
+
+
+def test_detail_needs_no_database() -> None:
+    criteria = load_criteria()
+    row = {"Đơn vị": "Xã A", "Tổng điểm": 84.0, "Xếp loại": "Khá", "Hạng trong loại": 2,
+           "Hạng chung": 3, "Loại đơn vị": "Xã, phường",
+           "Còn thiếu để lên mức": "1 điểm để đạt Tốt"}  # fmt: skip
+    html = detail_html(row, criteria)
+    assert "Còn thiếu 1 điểm để đạt Tốt" in html and "84 điểm" in html
