@@ -68,3 +68,23 @@ def test_the_command_reports_rows(tmp_path: Path) -> None:
                       header=HEADER)  # fmt: skip
     result = CliRunner().invoke(app, ["awards", "import-self-assessment", str(path)])
     assert result.exit_code == 1 and "Dòng 2" in result.output and "Traceback" not in result.output
+
+
+def test_demo_self_assessments_spread_and_leave_real_sheets_alone(db: Database, tmp_path: Path):
+    from hoctap.awards.report import award_table
+    from hoctap.awards.selfassessment import DEMO_SOURCE, seed_demo_self_assessments
+
+    criteria = load_criteria()
+    import_self_assessment(
+        db, write_xlsx(tmp_path / "t.xlsx", [("Sở Y tế", 2026, "Không", "Không", 0, 0, 0)],
+                       header=HEADER), criteria,
+    )  # fmt: skip
+    written = seed_demo_self_assessments(db, criteria, 2026)
+    assert written > 0 and seed_demo_self_assessments(db, criteria, 2026) == 0  # once only
+    table = award_table(db, criteria, 2026)
+    assert table[table["Đơn vị"] == "Sở Y tế"].iloc[0]["Tổng điểm"] == 0  # the real sheet stands
+    assert {"Khá", "Trung bình", "Không đạt"} <= set(table["Xếp loại"])
+    assert (table["Chưa có số liệu"] != "").any()
+    with db.session() as session:
+        sources = set(session.scalars(select(SelfAssessment.source)))
+    assert DEMO_SOURCE in sources

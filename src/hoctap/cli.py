@@ -131,7 +131,18 @@ def demo(
         f"(người giả lập): {report.people_created} mới, {report.people_updated} cập nhật, "
         f"{report.people_unchanged} không đổi; tổng {report.people_total} học viên."
     )
+    from hoctap.awards.criteria import load_criteria
+    from hoctap.awards.measures import this_year
+    from hoctap.awards.selfassessment import seed_demo_self_assessments
     from hoctap.contest.sample import write_demo_forms
+
+    with _opened() as db:
+        lines = seed_demo_self_assessments(db, load_criteria(), this_year())
+    if lines:
+        typer.echo(
+            f"Bảng tự đánh giá mẫu năm {this_year()} (giả lập): {lines} dòng; một số đơn vị để "
+            "trống, như khi chưa gửi. Xem xếp loại: hoctap awards rank"
+        )
 
     responses, key = write_demo_forms(home / "demo")
     typer.echo(

@@ -162,3 +162,55 @@ def import_self_assessment(
                 lines += 1
     periods = {year for _, year, _ in rows}
     return SelfAssessmentReport(len(rows), lines, min(periods) if periods else year_default)
+
+
+DEMO_SOURCE = "dữ liệu mẫu (giả lập)"
+
+
+def seed_demo_self_assessments(db: Database, criteria: Criteria, period: int) -> int:
+    """Generated self-assessments for the demo: every level represented, some units missing.
+
+    Only units without a real sheet for the period get one, so a province's own data is never
+    overwritten; each unit's lines are drawn from its own random stream (seeded by its code).
+    """
+    import random
+
+    from sqlalchemy import select
+
+    from hoctap.db.models import Unit
+
+    written = 0
+    with db.session() as session:
+        have = {
+            unit_id
+            for (unit_id,) in session.execute(
+                select(SelfAssessment.unit_id).where(SelfAssessment.period == period)
+            )
+        }
+        for unit in session.scalars(select(Unit).where(Unit.kind != "tinh").order_by(Unit.code)):
+            if unit.id in have:
+                continue
+            rng = random.Random(f"{period}:{unit.code}:self")
+            if rng.random() < 0.1:
+                continue  # one unit in ten has not sent its sheet
+            strength = rng.choice([0.35, 0.55, 0.7, 0.8, 0.9, 0.97])
+            for indicator in criteria.indicators:
+                if not indicator.self_assessed or rng.random() < 0.05:
+                    continue  # now and then a line left blank
+                if isinstance(indicator.rule, YesNo):
+                    value = 1.0 if rng.random() < strength + 0.1 else 0.0
+                else:
+                    high = indicator.rule.high if isinstance(indicator.rule, Linear) else 100.0
+                    share = min(1.0, max(0.0, rng.gauss(strength, 0.08)))
+                    value = round(high * share, 1)
+                session.add(
+                    SelfAssessment(
+                        unit_id=unit.id,
+                        period=period,
+                        key=indicator.measure.split(":", 1)[1],
+                        value=value,
+                        source=DEMO_SOURCE,
+                    )
+                )
+                written += 1
+    return written
