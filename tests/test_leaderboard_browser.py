@@ -1,0 +1,58 @@
+"""The judges' leaderboard in Chromium: filter, open a unit, export to Excel and read it back.
+
+Slow: it starts `hoctap serve --no-lab` (Voilà on 127.0.0.1) and drives Debian's Chromium.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hoctap.awards.criteria import load_criteria
+from hoctap.awards.measures import this_year
+from hoctap.awards.selfassessment import seed_demo_self_assessments
+from hoctap.db import open_database
+from hoctap.settings import Settings
+
+from .platform import chromium, running
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+
+def test_a_judge_filters_opens_a_unit_and_exports(home: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    db = open_database(Settings.from_env({"HOCTAP_HOME": str(home)}))
+    seed_demo_self_assessments(db, load_criteria(), this_year())
+    db.close()
+    with running(home, "--no-lab") as platform, chromium() as browser:
+        page = browser.new_page(accept_downloads=True)
+        page.goto(platform.voila_url("leaderboard.ipynb"), wait_until="domcontentloaded")
+        page.get_by_text("Xếp loại “Đơn vị học tập”").wait_for(timeout=90_000)
+        table = page.locator("table").first
+        table.wait_for()
+        assert "Sở Y tế" in table.inner_text()
+        page.locator("select").first.select_option(label="Xã, phường")
+        page.wait_for_function(
+            "() => !document.querySelector('table').innerText.includes('Sở Y tế')"
+        )
+        rows = page.locator("table").first.locator("tbody tr")
+        assert rows.count() == 56  # the communes only
+        first_commune = rows.first.locator("td").nth(2).inner_text()
+        details = page.locator("select").nth(2)
+        details.select_option(index=1)
+        page.get_by_text("Cách tính").wait_for()
+        assert first_commune in page.inner_text("body")
+        assert "Thông tư 22/2020/TT-BGDĐT" in page.inner_text("body")
+        page.get_by_role("button", name="Xuất Excel (bảng đang xem)").click()
+        with page.expect_download() as download:
+            page.get_by_text("Tải tệp").click()
+        path = tmp_path / "xep-loai.xlsx"
+        download.value.save_as(path)
+        page.screenshot(path=str(tmp_path / "leaderboard.png"))
+    sheet = load_workbook(path).active
+    assert sheet is not None
+    kinds = {row[2] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert kinds == {"Xã, phường"} and sheet.max_row == 57
+    assert sheet.cell(row=1, column=5).value == "Xếp loại"
