@@ -74,3 +74,32 @@ def test_detail_needs_no_database() -> None:
            "Còn thiếu để lên mức": "1 điểm để đạt Tốt"}  # fmt: skip
     html = detail_html(row, criteria)
     assert "Còn thiếu 1 điểm để đạt Tốt" in html and "84 điểm" in html
+
+
+def test_a_unit_s_members_show_names_only_with_consent(db: Database, tmp_path: Path) -> None:
+    from sqlalchemy import select
+
+    from hoctap.apps.leaderboard import roster_members
+    from hoctap.db.models import Person, Unit
+    from hoctap.text import fold
+
+    page = board(db, tmp_path)
+    code = page.table[page.table["Đơn vị"] == "Xã Hưng Đạo"].iloc[0]["Mã đơn vị"]
+    with db.session() as session:
+        unit = session.scalar(select(Unit).where(Unit.code == code))
+        assert unit is not None
+        for person_code, name, phone, consent in [
+            ("hv101", "Nguyễn Văn An", "0912345678", True),
+            ("hv102", "Trần Thị Bình", "0987654321", False),
+        ]:
+            family, *middle, given = name.split()
+            session.add(Person(code=person_code, full_name=name, family_name=family,
+                               middle_name=" ".join(middle), given_name=given,
+                               search_key=fold(name), unit_id=unit.id, phone=phone,
+                               consent_publish=consent))  # fmt: skip
+    page.members = roster_members(db, 2026)
+    page.unit.value = code
+    detail = page.detail.value
+    assert "Nguyễn Văn An" in detail and "Trần Thị Bình" not in detail and "hv102" in detail
+    assert "0912•••678" in detail and "0912345678" not in detail
+    assert "Học viên (2)" in detail and "0/7" in detail

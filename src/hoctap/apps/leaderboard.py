@@ -9,8 +9,9 @@ document, and how far the unit is from the next level. The current view exports 
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 import pandas as pd
@@ -18,6 +19,9 @@ import pandas as pd
 from hoctap.awards.criteria import Criteria
 from hoctap.awards.levels import NOT_REACHED
 from hoctap.text import format_decimal
+
+if TYPE_CHECKING:
+    from hoctap.db import Database
 
 ALL = "Tất cả"
 COLOURS = {"Tốt": "#1b5e20", "Khá": "#2e75b6", "Trung bình": "#b26a00", NOT_REACHED: "#8a1c1c"}
@@ -168,10 +172,92 @@ def excel_bytes(view: pd.DataFrame, title: str) -> bytes:
         return path.read_bytes()
 
 
+def members_html(members: list[dict[str, object]]) -> str:
+    """A unit's trainees: name only with consent, phone masked, modules passed, contest taken."""
+    if not members:
+        return "<p class='note'>Đơn vị chưa có học viên trong danh sách.</p>"
+    head = "".join(
+        f"<th>{c}</th>" for c in ("Học viên", "Điện thoại", "Học phần đã đạt", "Dự thi tìm hiểu")
+    )
+    rows = "".join(
+        f"<tr><td>{escape(str(m['name']))}</td><td>{escape(str(m['phone']))}</td>"
+        f"<td class='num'>{escape(str(m['modules']))}</td>"
+        f"<td>{'có' if m['contest'] else ''}</td></tr>"
+        for m in members
+    )
+    return (
+        f"<h4>Học viên ({len(members)})</h4><table><thead><tr>{head}</tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+    )
+
+
+Members = Callable[[str], list[dict[str, object]]]
+
+
+def roster_members(db: Database, period: int) -> Members:
+    """The members of a unit as the leaderboard shows them; the gradebook is read once."""
+    from sqlalchemy import select
+
+    from hoctap.awards.measures import _contest_shares, _gradebook_scores
+    from hoctap.collation import name_key
+    from hoctap.contacts import mask_phone
+    from hoctap.db.models import Person, Unit
+    from hoctap.grading.policy import load_policy
+
+    cache: dict[str, object] = {}
+
+    def members(unit_code: str) -> list[dict[str, object]]:
+        if not cache:
+            cache["scores"] = _gradebook_scores(db)
+            cache["contest"] = _contest_shares(db, period)
+            cache["marks"] = {m.id: m.pass_percent for m in load_policy().modules.values()}
+        scores = cache["scores"]
+        marks = cache["marks"]
+        taken = cache["contest"]
+        assert isinstance(scores, dict) and isinstance(marks, dict) and isinstance(taken, dict)
+        with db.session() as session:
+            people = session.scalars(
+                select(Person).join(Unit, Unit.id == Person.unit_id).where(Unit.code == unit_code)
+            ).all()
+            people = sorted(
+                people, key=lambda p: name_key(p.family_name, p.middle_name, p.given_name)
+            )
+            rows = []
+            for person in people:
+                graded = scores.get(person.code, {})
+                passed = sum(
+                    1
+                    for module, mark in marks.items()
+                    if module in graded
+                    and graded[module][1] > 0
+                    and 100 * graded[module][0] / graded[module][1] >= mark
+                )
+                rows.append(
+                    {
+                        "name": person.full_name
+                        if person.consent_publish
+                        else f"Học viên mã {person.code}",
+                        "phone": mask_phone(person.phone) if person.phone else "",
+                        "modules": f"{passed}/{len(marks)}",
+                        "contest": person.code in taken,
+                    }
+                )
+        return rows
+
+    return members
+
+
 class Leaderboard:
     """The page's widgets over one period's award table."""
 
-    def __init__(self, table: pd.DataFrame, criteria: Criteria, period: int) -> None:
+    def __init__(
+        self,
+        table: pd.DataFrame,
+        criteria: Criteria,
+        period: int,
+        members: Members | None = None,
+    ) -> None:
+        self.members = members
         self.table = table
         self.criteria = criteria
         self.period = period
@@ -237,7 +323,10 @@ class Leaderboard:
             self.detail.value = ""
             return
         row = self.table[self.table["Mã đơn vị"] == self.unit.value].iloc[0].to_dict()
-        self.detail.value = f"<div class='hoctap-board'>{detail_html(row, self.criteria)}</div>"
+        people = members_html(self.members(str(self.unit.value))) if self.members else ""
+        self.detail.value = (
+            f"<div class='hoctap-board'>{detail_html(row, self.criteria)}{people}</div>"
+        )
 
     def export_view(self) -> None:
         data = base64.b64encode(excel_bytes(self.view(), f"Xếp loại {self.period}")).decode()
@@ -258,14 +347,11 @@ def build(period: int | None = None) -> widgets.Widget:
     year = period or this_year()
     try:
         criteria = load_criteria()
-        db = open_database()
-        try:
-            table = award_table(db, criteria, year)
-        finally:
-            db.close()
+        db = open_database()  # open for the page's life: a unit's members are read when asked
+        table = award_table(db, criteria, year)
     except HoctapError as error:
         return widgets.HTML(f"<p>{escape(error.message)} {escape(error.hint)}</p>")
-    return Leaderboard(table, criteria, year).root
+    return Leaderboard(table, criteria, year, roster_members(db, year)).root
 
 
 def show() -> None:
