@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -11,6 +9,7 @@ import typer
 
 from hoctap.cli_common import Format as Format
 from hoctap.cli_common import FormatOption, OutputOption, SheetOption, err, fail
+from hoctap.cli_common import opened as _opened
 from hoctap.cli_quiz import awards_app, contest_app, quiz_app
 from hoctap.errors import HoctapError
 
@@ -47,38 +46,6 @@ app.add_typer(course_app, name="course")
 app.add_typer(quiz_app, name="quiz")
 app.add_typer(contest_app, name="contest")
 app.add_typer(awards_app, name="awards")
-
-
-def _database() -> Database:
-    from hoctap.db import open_database
-
-    try:
-        return open_database()
-    except HoctapError as error:
-        fail(error)
-    except Exception as error:  # a database that cannot be reached is the user's to fix
-        from sqlalchemy.exc import OperationalError
-
-        if isinstance(error, OperationalError):
-            fail(
-                HoctapError(
-                    f"Không kết nối được cơ sở dữ liệu: {error.orig}",
-                    "Kiểm tra HOCTAP_DB_URL và máy chủ cơ sở dữ liệu.",
-                )
-            )
-        raise
-
-
-@contextmanager
-def _opened() -> Iterator[Database]:
-    """The database for one command; a HoctapError inside becomes a message and exit status 1."""
-    db = _database()
-    try:
-        yield db
-    except HoctapError as error:
-        fail(error)
-    finally:
-        db.close()
 
 
 def _settings() -> Settings:

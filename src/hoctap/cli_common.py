@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from hoctap.errors import HoctapError, ImportRejected
+
+if TYPE_CHECKING:
+    from hoctap.db import Database
 
 
 class Format(StrEnum):
@@ -50,3 +55,35 @@ def fail(error: HoctapError) -> NoReturn:
             line = f"  Dòng {p.row}, cột '{p.column}': {p.message}"
             err(line + (f" Gợi ý: {p.hint}" if p.hint else ""))
     raise typer.Exit(1)
+
+
+def _database() -> Database:
+    from hoctap.db import open_database
+
+    try:
+        return open_database()
+    except HoctapError as error:
+        fail(error)
+    except Exception as error:  # a database that cannot be reached is the user's to fix
+        from sqlalchemy.exc import OperationalError
+
+        if isinstance(error, OperationalError):
+            fail(
+                HoctapError(
+                    f"Không kết nối được cơ sở dữ liệu: {error.orig}",
+                    "Kiểm tra HOCTAP_DB_URL và máy chủ cơ sở dữ liệu.",
+                )
+            )
+        raise
+
+
+@contextmanager
+def opened() -> Iterator[Database]:
+    """The database for one command; a HoctapError inside becomes a message and exit status 1."""
+    db = _database()
+    try:
+        yield db
+    except HoctapError as error:
+        fail(error)
+    finally:
+        db.close()

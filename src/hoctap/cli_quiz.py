@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from hoctap.cli_common import Format, FormatOption, OutputOption, err, fail
+from hoctap.cli_common import Format, FormatOption, OutputOption, err, fail, opened
 from hoctap.errors import HoctapError
 
 if TYPE_CHECKING:
@@ -365,22 +365,15 @@ def contest_results(
     from hoctap.contest.catalog import find_contest
     from hoctap.contest.forms import read_roster
     from hoctap.contest.results import contest_results as rank
-    from hoctap.db import open_database
 
-    try:
-        settings = _settings()
-        loaded = find_contest(settings, name)
+    with opened() as db:
+        loaded = find_contest(db.settings, name)
         sizes = read_roster(roster) if roster is not None else None
-        db = open_database(settings)
-        try:
-            result = rank(db, loaded, public, groups or roster is not None, sizes)
-        finally:
-            db.close()
+        result = rank(db, loaded, public, groups or roster is not None, sizes)
         _report(result, fmt, output)
-    except HoctapError as error:
-        fail(error)
 
 
+PeriodOption = Annotated[int | None, typer.Option("--period", help="Năm xét (mặc định: năm nay).")]
 awards_app = typer.Typer(
     help="Danh hiệu “Đơn vị học tập”: tiêu chí (grading/awards.yaml), tự đánh giá, xếp loại.",
     no_args_is_help=True,
@@ -404,17 +397,9 @@ def awards_import(
     """Nhập bảng tự đánh giá của các đơn vị. Có ô sai thì không nhập gì và liệt kê từng ô."""
     from hoctap.awards.criteria import load_criteria
     from hoctap.awards.selfassessment import import_self_assessment
-    from hoctap.db import open_database
 
-    try:
-        criteria = load_criteria()
-        db = open_database()
-        try:
-            report = import_self_assessment(db, file, criteria, period, sheet)
-        finally:
-            db.close()
-    except HoctapError as error:
-        fail(error)
+    with opened() as db:
+        report = import_self_assessment(db, file, load_criteria(), period, sheet)
     typer.echo(
         f"Đã nhập {file.name}: {report.units} đơn vị, {report.lines} dòng tự đánh giá "
         f"(năm {report.period})."
@@ -423,9 +408,7 @@ def awards_import(
 
 @awards_app.command("rank")
 def awards_rank(
-    period: Annotated[
-        int | None, typer.Option("--period", help="Năm xét (mặc định: năm nay).")
-    ] = None,
+    period: PeriodOption = None,
     kind: Annotated[
         str | None,
         typer.Option("--kind", "-k", help="Chỉ một loại đơn vị (ví dụ: xa_phuong, so_nganh)."),
@@ -437,13 +420,11 @@ def awards_rank(
     from hoctap.awards.criteria import load_criteria
     from hoctap.awards.measures import this_year
     from hoctap.awards.report import FIXED_COLUMNS, award_table
-    from hoctap.db import open_database
     from hoctap.io.writers import write_records
     from hoctap.units import parse_kind
 
     year = period or this_year()
-    try:
-        criteria = load_criteria()
+    with opened() as db:
         wanted = None
         if kind:
             wanted = parse_kind(kind)
@@ -451,16 +432,10 @@ def awards_rank(
                 raise HoctapError(
                     f"Không có loại đơn vị '{kind}'.", "Xem: hoctap units list --help"
                 )
-        db = open_database()
-        try:
-            table = award_table(db, criteria, year, wanted)
-        finally:
-            db.close()
+        table = award_table(db, load_criteria(), year, wanted)
         columns = FIXED_COLUMNS if fmt is Format.table else list(table.columns)
         records = table.astype(object).where(table.notna(), None).to_dict("records")
         write_records(records, columns, fmt.value, output, f"Đơn vị học tập {year}")
-    except HoctapError as error:
-        fail(error)
     if fmt is Format.table:
         err("Điểm từng chỉ số: thêm --format xlsx --output TEN.xlsx (hoặc csv).")
 
@@ -468,25 +443,16 @@ def awards_rank(
 @awards_app.command("freeze")
 def awards_freeze(
     by: Annotated[str, typer.Option("--by", help="Họ và tên người chốt kết quả.")],
-    period: Annotated[
-        int | None, typer.Option("--period", help="Năm xét (mặc định: năm nay).")
-    ] = None,
+    period: PeriodOption = None,
 ) -> None:
     """Chốt kết quả xếp loại của một năm: lưu nguyên bảng, kèm mã băm của tiêu chí và thời điểm."""
     from hoctap.awards.criteria import load_criteria
     from hoctap.awards.measures import this_year
     from hoctap.awards.snapshots import freeze
-    from hoctap.db import open_database
 
     year = period or this_year()
-    try:
-        db = open_database()
-        try:
-            snapshot = freeze(db, load_criteria(), year, by)
-        finally:
-            db.close()
-    except HoctapError as error:
-        fail(error)
+    with opened() as db:
+        snapshot = freeze(db, load_criteria(), year, by)
     typer.echo(
         f"Đã chốt kết quả năm {year} (lần chốt số {snapshot.id}, {len(snapshot.table)} đơn vị, "
         f"người chốt: {snapshot.frozen_by}). Kết quả này không đổi khi số liệu thay đổi; "
@@ -496,9 +462,7 @@ def awards_freeze(
 
 @awards_app.command("diff")
 def awards_diff(
-    period: Annotated[
-        int | None, typer.Option("--period", help="Năm xét (mặc định: năm nay).")
-    ] = None,
+    period: PeriodOption = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
 ) -> None:
@@ -506,17 +470,12 @@ def awards_diff(
     from hoctap.awards.criteria import load_criteria
     from hoctap.awards.measures import this_year
     from hoctap.awards.snapshots import DIFF_COLUMNS, diff
-    from hoctap.db import open_database
     from hoctap.io.writers import write_records
 
     year = period or this_year()
-    try:
+    with opened() as db:
         criteria = load_criteria()
-        db = open_database()
-        try:
-            snapshot, changes = diff(db, criteria, year)
-        finally:
-            db.close()
+        snapshot, changes = diff(db, criteria, year)
         if snapshot.criteria_digest != criteria.digest:
             err("Lưu ý: tiêu chí (grading/awards.yaml) đã sửa sau khi chốt.")
         if not changes:
@@ -525,5 +484,3 @@ def awards_diff(
         write_records(
             changes, DIFF_COLUMNS, fmt.value, output, f"Thay đổi từ lần chốt {snapshot.id}"
         )
-    except HoctapError as error:
-        fail(error)

@@ -9,7 +9,7 @@ and never a phone number or an ID number.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC
 
 import numpy as np
 import pandas as pd
@@ -18,18 +18,19 @@ from sqlalchemy.orm import selectinload
 
 from hoctap.contest.catalog import LoadedContest
 from hoctap.contest.definition import ZONE
-from hoctap.contest.forms import FormsResult, FormsRules, Roster, predictions, rank_table
+from hoctap.contest.forms import (
+    TIME_FORMAT,
+    FormsResult,
+    FormsRules,
+    Roster,
+    predictions,
+    rank_table,
+)
 from hoctap.contest.grading import MANUAL, grade_answers
-from hoctap.contest.sessions import Clock, server_now
+from hoctap.contest.sessions import Clock, aware, server_now
 from hoctap.db import Database
 from hoctap.db.models import Attempt, Entrant
 from hoctap.quiz.model import Question
-
-TIME_FORMAT = "%d/%m/%Y %H:%M:%S"
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def rules_of(loaded: LoadedContest, groups: bool) -> FormsRules:
@@ -55,8 +56,8 @@ def attempts_table(db: Database, loaded: LoadedContest, now: Clock = server_now)
         ).all()
         for entrant in entrants:
             for attempt in entrant.attempts:
-                deadline = _aware(attempt.deadline)
-                submitted = _aware(attempt.submitted_at) if attempt.submitted_at else None
+                deadline = aware(attempt.deadline)
+                submitted = aware(attempt.submitted_at) if attempt.submitted_at else None
                 if submitted is None and deadline <= moment:
                     submitted = deadline  # time ran out: handed in at the deadline
                 row: dict[str, object] = {
@@ -67,7 +68,7 @@ def attempts_table(db: Database, loaded: LoadedContest, now: Clock = server_now)
                     "unit": entrant.unit_name,
                     "consent": entrant.consent_publish,
                     "drawn": json.loads(attempt.questions),
-                    "started": _aware(attempt.started_at),
+                    "started": aware(attempt.started_at),
                     "submitted": submitted,
                 }
                 row |= {f"q:{a.question}": a.answer for a in attempt.answers}

@@ -86,7 +86,7 @@ class Result:
     """Question name -> answered fully right (auto-graded questions only)."""
 
 
-def _aware(moment: datetime) -> datetime:
+def aware(moment: datetime) -> datetime:
     """SQLite gives back naive datetimes; they were stored in UTC."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
@@ -238,8 +238,8 @@ def _paper(loaded: LoadedContest, attempt: Attempt) -> Paper:
         attempt_id=attempt.id,
         number=attempt.number,
         questions=_shown(loaded, names, attempt.seed),
-        deadline=_aware(attempt.deadline),
-        submitted_at=_aware(attempt.submitted_at) if attempt.submitted_at else None,
+        deadline=aware(attempt.deadline),
+        submitted_at=aware(attempt.submitted_at) if attempt.submitted_at else None,
         answers={a.question: a.answer for a in attempt.answers},
         holder=attempt.holder,
     )
@@ -247,7 +247,7 @@ def _paper(loaded: LoadedContest, attempt: Attempt) -> Paper:
 
 def _close_if_late(attempt: Attempt, moment: datetime) -> None:
     """Time is kept by the server: an attempt past its deadline is handed in at the deadline."""
-    if attempt.submitted_at is None and _aware(attempt.deadline) <= moment:
+    if attempt.submitted_at is None and aware(attempt.deadline) <= moment:
         attempt.submitted_at = attempt.deadline
 
 
@@ -431,7 +431,7 @@ def result(db: Database, loaded: LoadedContest, attempt_id: int, now: Clock = se
             raise Refused("Bài thi chưa nộp.", "Nộp bài để xem kết quả.")
         saved = {a.question: a.answer for a in attempt.answers}
         names = json.loads(attempt.questions)
-        duration = _aware(attempt.submitted_at) - _aware(attempt.started_at)
+        duration = aware(attempt.submitted_at) - aware(attempt.started_at)
     graded: list[Question] = [by_name[n] for n in names if by_name[n].type not in MANUAL]
     right, score = {}, 0.0
     for question in graded:
