@@ -99,7 +99,8 @@ def run_nbgrader(settings: Settings, *args: str) -> str:
     if result.returncode != 0:
         lines = [line for line in log.splitlines() if "Kernel is running over TCP" not in line]
         tail = "\n".join(lines[-12:])
-        raise HoctapError(f"nbgrader {args[0]} không thành công:\n{tail}",
+        step = "generate/release_assignment" if args[0] == nbgrader_cli.RELEASE_MANY else args[0]
+        raise HoctapError(f"nbgrader {step} không thành công:\n{tail}",
                           "Xem thông báo của nbgrader ở trên.")  # fmt: skip
     return log
 
@@ -132,25 +133,33 @@ def check_module(module: str) -> Any:
 
 def release(settings: Settings, module: str) -> None:
     """Generate the trainees' version of a module (nbgrader generate_assignment) and release it."""
+    release_many(settings, [module])
+
+
+def release_many(settings: Settings, modules: list[str]) -> None:
+    """Release several modules with one nbgrader process (see ``release``)."""
+    from hoctap import nbgrader_cli
     from hoctap.grading.policy import utc_naive
 
-    info = check_module(module)
-    source = modules_dir() / module
-    if not source.is_dir():
-        raise HoctapError(f"Không có thư mục courses/{module}.")
-    target = ensure_course_dir(settings) / "source" / module
-    if target.exists():
-        shutil.rmtree(target)
-    # A trainee's answers file must never travel with the module: autograding copies the
-    # source's files over each submission and would replace every trainee's answers.
-    ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc", ANSWERS_FILE)
-    shutil.copytree(source, target, ignore=ignore)
+    infos = {module: check_module(module) for module in modules}
+    for module in modules:
+        source = modules_dir() / module
+        if not source.is_dir():
+            raise HoctapError(f"Không có thư mục courses/{module}.")
+        target = ensure_course_dir(settings) / "source" / module
+        if target.exists():
+            shutil.rmtree(target)
+        # A trainee's answers file must never travel with the module: autograding copies the
+        # source's files over each submission and would replace every trainee's answers.
+        ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc", ANSWERS_FILE)
+        shutil.copytree(source, target, ignore=ignore)
     with gradebook_of(settings) as gradebook:
-        gradebook.update_or_create_assignment(
-            module, duedate=utc_naive(info.due) if info.due else None
-        )
-    run_nbgrader(settings, "generate_assignment", module, "--force", "--create")
-    run_nbgrader(settings, "release_assignment", module, "--force")
+        for module, info in infos.items():
+            gradebook.update_or_create_assignment(
+                module, duedate=utc_naive(info.due) if info.due else None
+            )
+    if modules:
+        run_nbgrader(settings, nbgrader_cli.RELEASE_MANY, *modules)
 
 
 def fetch(settings: Settings, module: str, student: str) -> Path:
