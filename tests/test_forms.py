@@ -360,7 +360,7 @@ def test_ranking_is_a_pure_function_of_the_table() -> None:
 
 
 def test_the_demo_writes_a_sample_contest_that_ranks(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["demo", "--people", "0"])
+    result = runner.invoke(app, ["demo", "--people", "0", "--no-activity"])
     assert result.exit_code == 0, result.output
     command = result.output.strip().splitlines()[-1].split()
     assert command[:3] == ["hoctap", "contest", "rank-forms"]

@@ -86,6 +86,14 @@ def _export(
 @app.command()
 def demo(
     people: Annotated[int, typer.Option(help="Số học viên mẫu (người giả lập).", min=0)] = 5000,
+    activity: Annotated[
+        bool,
+        typer.Option(
+            "--activity/--no-activity",
+            help="Cho học viên mẫu làm bài: điểm các học phần (phát học phần bằng nbgrader) "
+            "và bài thi tìm hiểu mẫu.",
+        ),
+    ] = True,
 ) -> None:
     """Tạo dữ liệu mẫu: các đơn vị và học viên giả lập. Chạy lại không thay đổi gì."""
     from hoctap.demo import seed_demo
@@ -102,14 +110,25 @@ def demo(
     from hoctap.awards.measures import this_year
     from hoctap.awards.selfassessment import seed_demo_self_assessments
     from hoctap.contest.sample import write_demo_forms
+    from hoctap.demo_activity import seed_demo_activity
 
+    year = this_year()
     with _opened() as db:
-        lines = seed_demo_self_assessments(db, load_criteria(), this_year())
+        lines = seed_demo_self_assessments(db, load_criteria(), year)
+        if activity:
+            done = seed_demo_activity(db, year, say=typer.echo)
     if lines:
         typer.echo(
-            f"Bảng tự đánh giá mẫu năm {this_year()} (giả lập): {lines} dòng; một số đơn vị để "
-            "trống, như khi chưa gửi. Xem xếp loại: hoctap awards rank"
+            f"Bảng tự đánh giá mẫu năm {year} (giả lập): {lines} dòng; một số đơn vị để "
+            "trống, như khi chưa gửi."
         )
+    if activity:
+        typer.echo(
+            f"Hoạt động mẫu năm {year} (giả lập): {done.submissions} bài học phần đã chấm, "
+            f"{done.attempts} bài thi tìm hiểu đã nộp."
+            + "".join(f" Ghi chú: {note}." for note in done.notes)
+        )
+    typer.echo("Xem xếp loại đơn vị: hoctap awards rank")
 
     responses, key = write_demo_forms(home / "demo")
     typer.echo(
@@ -132,6 +151,14 @@ def serve(
             "(dùng trên một máy, không có JupyterHub).",
         ),
     ] = None,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token",
+            help="Bắt buộc mã này để xem các trang Voilà (xếp loại, kết quả, cuộc thi); "
+            "mở trang với ?token=MÃ một lần.",
+        ),
+    ] = None,
 ) -> None:
     """Chạy JupyterLab (tiếng Việt, có nbgrader) và Voilà trên 127.0.0.1. Ctrl-C để dừng."""
     from hoctap import serve as serving
@@ -149,6 +176,7 @@ def serve(
             voila=not no_voila,
             say=typer.echo,
             trainee=trainee,
+            voila_token=token,
         )
     except HoctapError as error:
         fail(error)

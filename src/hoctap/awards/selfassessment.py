@@ -6,6 +6,7 @@ is written unless the whole sheet is right. A row replaces that unit's earlier l
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -167,14 +168,24 @@ def import_self_assessment(
 DEMO_SOURCE = "dữ liệu mẫu (giả lập)"
 
 
+DEMO_STRENGTHS = (0.35, 0.55, 0.7, 0.8, 0.9, 0.97)
+
+
+def demo_strength(period: int, unit_code: str) -> tuple[random.Random, bool, float]:
+    """A demo unit's draw for the year: its random stream, whether it sent its self-assessment
+    (nine in ten do), and how strong it is (0–1), which the demo's module grades and contest
+    attempts follow too, so a unit's indicators agree with each other."""
+    rng = random.Random(f"{period}:{unit_code}:self")
+    sent = rng.random() >= 0.1
+    return rng, sent, rng.choice(DEMO_STRENGTHS)
+
+
 def seed_demo_self_assessments(db: Database, criteria: Criteria, period: int) -> int:
     """Generated self-assessments for the demo: every level represented, some units missing.
 
     Only units without a real sheet for the period get one, so a province's own data is never
     overwritten; each unit's lines are drawn from its own random stream (seeded by its code).
     """
-    import random
-
     from sqlalchemy import select
 
     from hoctap.db.models import Unit
@@ -190,10 +201,9 @@ def seed_demo_self_assessments(db: Database, criteria: Criteria, period: int) ->
         for unit in session.scalars(select(Unit).where(Unit.kind != "tinh").order_by(Unit.code)):
             if unit.id in have:
                 continue
-            rng = random.Random(f"{period}:{unit.code}:self")
-            if rng.random() < 0.1:
+            rng, sent, strength = demo_strength(period, unit.code)
+            if not sent:
                 continue  # one unit in ten has not sent its sheet
-            strength = rng.choice([0.35, 0.55, 0.7, 0.8, 0.9, 0.97])
             for indicator in criteria.indicators:
                 if not indicator.self_assessed or rng.random() < 0.05:
                     continue  # now and then a line left blank
