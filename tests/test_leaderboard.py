@@ -29,13 +29,20 @@ def board(db: Database, tmp_path: Path) -> Leaderboard:
 
 def test_filters_change_the_table(db: Database, tmp_path: Path) -> None:
     page = board(db, tmp_path)
-    assert "Xã Hưng Đạo" in page.ranking.value and "Sở Y tế" in page.ranking.value
+    # The first view is plain HTML; the widgets stay empty (and hidden) until a change.
+    title, table, charts = page.first_view()
+    assert "Xã Hưng Đạo" in table and "Sở Y tế" in table and "năm 2026" in title
+    assert "đơn vị điểm cao nhất" in charts and page.ranking.value == ""
     page.kind.value = "Sở, ngành"
+    assert "display:none !important" in page.ranking.value  # the first view gives way
     assert "Sở Y tế" in page.ranking.value and "Xã Hưng Đạo" not in page.ranking.value
     page.kind.value = "Tất cả"
     page.search.value = "thong nong"
     assert "Xã Thông Nông" in page.ranking.value and "Sở Y tế" not in page.ranking.value
-    assert "<table>" in page.ranking.value and "class='badge'" in page.ranking.value
+    assert (
+        "<table class='hoctap-ranking'>" in page.ranking.value
+        and "class='badge'" in page.ranking.value
+    )
 
 
 def test_a_unit_s_breakdown_explains_every_point(db: Database, tmp_path: Path) -> None:
@@ -103,3 +110,26 @@ def test_a_unit_s_members_show_names_only_with_consent(db: Database, tmp_path: P
     assert "Nguyễn Văn An" in detail and "Trần Thị Bình" not in detail and "hv102" in detail
     assert "0912•••678" in detail and "0912345678" not in detail
     assert "Học viên (2)" in detail and "0/7" in detail
+
+
+def test_choosing_another_year_scores_it_again(db: Database, tmp_path: Path) -> None:
+    from hoctap.apps.leaderboard import periods_with_data
+
+    criteria = load_criteria()
+    rows = [("Xã Hưng Đạo", 2025, "Có", "Có", 10, 100, 100)]
+    import_self_assessment(db, write_xlsx(tmp_path / "t.xlsx", rows, header=HEADER), criteria)
+    years = periods_with_data(db)
+    assert 2025 in years
+    asked: list[int] = []
+
+    def load(year: int):
+        asked.append(year)
+        return award_table(db, criteria, year), None
+
+    page = Leaderboard(award_table(db, criteria, 2026), criteria, 2026, None, years, load)
+    before = float(page.table.loc[page.table["Đơn vị"] == "Xã Hưng Đạo", "Tổng điểm"].iloc[0])
+    page.year.value = 2025
+    after = float(page.table.loc[page.table["Đơn vị"] == "Xã Hưng Đạo", "Tổng điểm"].iloc[0])
+    assert asked == [2025] and after > before and "năm 2025" in page.title.value
+    page.reload.click()
+    assert asked == [2025, 2025]

@@ -5,6 +5,8 @@ Slow: it starts `hoctap serve --no-lab` (Voilà on 127.0.0.1) and drives Debian'
 
 from __future__ import annotations
 
+import json
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -20,27 +22,46 @@ from .platform import chromium, running
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
+VISIBLE_TABLE = "table.hoctap-ranking:visible"
+
+
 def test_a_judge_filters_opens_a_unit_and_exports(home: Path, tmp_path: Path) -> None:
+    import urllib.error
+
     from openpyxl import load_workbook
 
     db = open_database(Settings.from_env({"HOCTAP_HOME": str(home)}))
     seed_demo_self_assessments(db, load_criteria(), this_year())
     db.close()
-    with running(home, "--no-lab") as platform, chromium() as browser:
+    token = "judges-only-123"
+    with running(home, "--no-lab", "--token", token) as platform, chromium() as browser:
+        url = platform.voila_url("leaderboard.ipynb")
+        # Without the token Voilà asks for it; the notebook's source is never served.
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            opener = urllib.request.build_opener(NoRedirect)
+            opener.open(url, timeout=30)
+        assert refused.value.code in (302, 403)
+        base = f"http://127.0.0.1:{platform.voila_port}/voila"
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(f"{base}/files/leaderboard.ipynb?token={token}", timeout=30)
+        listing = f"{base}/api/contents/leaderboard.ipynb?token={token}&content=1"
+        with urllib.request.urlopen(listing, timeout=30) as response:
+            assert json.load(response)["content"] is None  # its name only, never its cells
         page = browser.new_page(accept_downloads=True)
-        page.goto(platform.voila_url("leaderboard.ipynb"), wait_until="domcontentloaded")
-        page.get_by_text("Xếp loại “Đơn vị học tập”").wait_for(timeout=90_000)
-        table = page.locator("table").first
-        table.wait_for()
+        page.goto(f"{url}?token={token}", wait_until="domcontentloaded")
+        table = page.locator(VISIBLE_TABLE).first
+        table.wait_for(timeout=90_000)
         assert "Sở Y tế" in table.inner_text()
-        page.locator("select").first.select_option(label="Xã, phường")
+        assert "from hoctap" not in page.content()  # no notebook source in the page
+        page.locator("select").nth(1).select_option(label="Xã, phường")  # after the year
         page.wait_for_function(
-            "() => !document.querySelector('table').innerText.includes('Sở Y tế')"
+            "() => [...document.querySelectorAll('table.hoctap-ranking')]"
+            ".filter(t => t.offsetParent !== null).every(t => !t.innerText.includes('Sở Y tế'))"
         )
-        rows = page.locator("table").first.locator("tbody tr")
+        rows = page.locator(VISIBLE_TABLE).first.locator("tbody tr")
         assert rows.count() == 56  # the communes only
         first_commune = rows.first.locator("td").nth(2).inner_text()
-        details = page.locator("select").nth(2)
+        details = page.locator("select").nth(3)
         details.select_option(index=1)
         page.get_by_text("Cách tính").wait_for()
         assert first_commune in page.inner_text("body")
@@ -56,3 +77,8 @@ def test_a_judge_filters_opens_a_unit_and_exports(home: Path, tmp_path: Path) ->
     kinds = {row[2] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert kinds == {"Xã, phường"} and sheet.max_row == 57
     assert sheet.cell(row=1, column=5).value == "Xếp loại"
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None

@@ -7,6 +7,7 @@ which then stops both in order and waits for them. Their logs go to HOCTAP_HOME/
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import signal
 import socket
@@ -99,6 +100,11 @@ def jupyter_config_dir() -> Path:
     return Path(str(resources.files("hoctap").joinpath("jupyter_config")))
 
 
+def jupyter_data_dir() -> Path:
+    """hoctap's Jupyter data (its Voilà template) shipped inside the package."""
+    return Path(str(resources.files("hoctap").joinpath("jupyter_data")))
+
+
 def lab_token(settings: Settings) -> str:
     """The JupyterLab log-in token of this data folder, created once and kept."""
     path = settings.home / "lab-token"
@@ -135,6 +141,9 @@ def child_env(settings: Settings) -> dict[str, str]:
         *filter(None, env.get("JUPYTER_CONFIG_PATH", "").split(":")),
     ]
     env["JUPYTER_CONFIG_PATH"] = ":".join(paths)
+    # Our Voilà template (jupyter_data/voila/templates/hoctap), found on JUPYTER_PATH.
+    data = [str(jupyter_data_dir()), *filter(None, env.get("JUPYTER_PATH", "").split(":"))]
+    env["JUPYTER_PATH"] = ":".join(data)
     # nbgrader shells out to alembic: the interpreter's bin/ must be on PATH.
     env["PATH"] = f"{Path(sys.executable).parent}:{env.get('PATH', '')}"
     env.setdefault("PYTHONUNBUFFERED", "1")
@@ -169,7 +178,11 @@ def lab_service(settings: Settings, port: int, token: str, trainee: str | None =
     )
 
 
-def voila_service(settings: Settings, port: int) -> Service:
+def voila_service(settings: Settings, port: int, token: str | None = None) -> Service:
+    # jupyter_config/voila.json (on JUPYTER_CONFIG_PATH) preheats kernels: Voilà runs the
+    # judges' leaderboard, read-only and heavy to compute, ahead of time in two kernels kept
+    # ready. The quiz reads its query string and the other pages are light, so they start a
+    # kernel when asked (a pool of 0).
     apps = apps_dir()
     argv = [
         sys.executable,
@@ -184,13 +197,15 @@ def voila_service(settings: Settings, port: int) -> Service:
         f"--MappingKernelManager.cull_idle_timeout={VOILA_CULL_IDLE_SECONDS}",
         "--MappingKernelManager.cull_interval=60",
     ]
+    if token:
+        argv.append(f"--Voila.token={token}")
     base = f"http://{HOST}:{port}"
     return Service(
         "Voilà",
         argv,
         apps,
         f"{base}/",
-        f"{base}/voila/render/overview.ipynb",
+        f"{base}/voila/render/overview.ipynb" + (f"?token={token}" if token else ""),
         settings.home / "logs" / "voila.log",
     )
 
@@ -280,12 +295,19 @@ def serve(
     voila: bool = True,
     say: Callable[[str], None] = print,
     trainee: str | None = None,
+    voila_token: str | None = None,
 ) -> int:
     """Start JupyterLab and/or Voilà for this data folder; returns the exit status.
 
     With ``trainee``, JupyterLab is that trainee's workspace (single-machine mode): modules are
-    fetched into it and submitted in their name.
+    fetched into it and submitted in their name. With ``voila_token``, Voilà's pages ask for it
+    (``?token=`` once, then a cookie); without, anyone who can reach 127.0.0.1 sees them.
     """
+    if voila_token is not None and not re.fullmatch(r"[A-Za-z0-9._~-]{8,}", voila_token):
+        raise HoctapError(
+            "Mã (--token) cần ít nhất 8 ký tự, chỉ gồm chữ không dấu, số và . _ ~ -.",
+            "Ví dụ: --token " + secrets.token_urlsafe(12),
+        )
     if not (lab or voila):
         raise HoctapError("Không có gì để chạy.", "Bỏ bớt một trong --no-lab, --no-voila.")
     wanted = [(lab, lab_port, "--lab-port"), (voila, voila_port, "--voila-port")]
@@ -305,7 +327,7 @@ def serve(
     if lab:
         services.append(lab_service(settings, lab_port, token, trainee))
     if voila:
-        services.append(voila_service(settings, voila_port))
+        services.append(voila_service(settings, voila_port, voila_token))
 
     def ready() -> None:
         say("")
@@ -316,7 +338,11 @@ def serve(
             say(f"  Đăng nhập JupyterLab: mở đường dẫn trên, hoặc nhập mã (token) {token}")
         if voila:
             base = f"http://{HOST}:{voila_port}/voila/render"
-            say(f"  Cuộc thi    {base}/quiz.ipynb   (kết quả: {base}/results.ipynb)")
+            query = f"?token={voila_token}" if voila_token else ""
+            say(f"  Cuộc thi    {base}/quiz.ipynb{query}   (kết quả: {base}/results.ipynb{query})")
+            say(f"  Xếp loại    {base}/leaderboard.ipynb{query}   (giám khảo)")
+            if not voila_token:
+                say("  Các trang Voilà không hỏi mã; thêm --token MÃ để bắt buộc.")
         if trainee:
             say(
                 f"  JupyterLab là chỗ làm bài của học viên {trainee}: tải và nộp bài ở Nbgrader → "

@@ -83,7 +83,9 @@ def ranking_html(view: pd.DataFrame) -> str:
         "<tr>" + "".join(_cell(c, row[c]) for c in SHOWN) + "</tr>"
         for row in view[SHOWN].to_dict("records")
     )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    return (
+        f"<table class='hoctap-ranking'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    )
 
 
 def charts_html(view: pd.DataFrame, top: int = 10) -> str:
@@ -247,6 +249,17 @@ def roster_members(db: Database, period: int) -> Members:
     return members
 
 
+Loader = Callable[[int], tuple[pd.DataFrame, "Members | None"]]
+
+_FIRST = "hoctap-first"
+_LIVE = "hoctap-live"
+# The first view is plain output, drawn with the page before any widget (FINDINGS: a widget
+# table appears ~0.7 s later); the widgets' copy stays hidden until the judge changes something.
+_SWITCH = (
+    f"<style>.{_FIRST}{{display:none !important}} .{_LIVE}{{display:block !important}}</style>"
+)
+
+
 class Leaderboard:
     """The page's widgets over one period's award table."""
 
@@ -256,51 +269,85 @@ class Leaderboard:
         criteria: Criteria,
         period: int,
         members: Members | None = None,
+        periods: list[int] | None = None,
+        load: Loader | None = None,
     ) -> None:
         self.members = members
         self.table = table
         self.criteria = criteria
         self.period = period
-        kinds = [ALL, *sorted(set(table["Loại đơn vị"]))]
+        self.load = load
+        self.changed = False
+        self.computed = _now_text()
         levels = [ALL, *[name for name, _ in criteria.levels], NOT_REACHED]
-        self.kind = widgets.Dropdown(description="Loại đơn vị", options=kinds)
+        self.year = widgets.Dropdown(
+            description="Năm", options=sorted({*(periods or []), period}), value=period
+        )
+        self.kind = widgets.Dropdown(description="Loại đơn vị", options=self._kinds())
         self.level = widgets.Dropdown(description="Xếp loại", options=levels)
         self.search = widgets.Text(description="Tìm đơn vị", placeholder="gõ có dấu hay không")
         self.unit = widgets.Dropdown(description="Chi tiết", options=[], layout={"width": "32rem"})
-        self.export = widgets.Button(description="Xuất Excel (bảng đang xem)", icon="download")
+        wide = {"width": "auto"}
+        self.export = widgets.Button(
+            description="Xuất Excel (bảng đang xem)", icon="download", layout=wide
+        )
+        self.reload = widgets.Button(
+            description="Tính lại theo số liệu mới", icon="refresh", layout=wide
+        )
         self.link = widgets.HTML()
+        self.title = widgets.HTML()
         self.summary = widgets.HTML()
         self.ranking = widgets.HTML()
         self.charts = widgets.HTML()
         self.detail = widgets.HTML()
         for control in (self.kind, self.level, self.search):
-            control.observe(lambda _c: self.refresh(), "value")
+            control.observe(lambda _c: self.refresh(user=True), "value")
+        self.year.observe(lambda _c: self.recompute(), "value")
         self.unit.observe(lambda _c: self.show_unit(), "value")
         self.export.on_click(lambda _b: self.export_view())
-        title = widgets.HTML(
-            f"{_STYLE}<div class='hoctap-board'><h1>Xếp loại “Đơn vị học tập” năm {period}</h1>"
-            "<p class='note'>Điểm theo tiêu chí trong grading/awards.yaml (mô phỏng Thông tư "
-            "22/2020/TT-BGDĐT). Chọn một đơn vị để xem từng chỉ số.</p></div>"
-        )
-        self.root = widgets.VBox(
+        self.reload.on_click(lambda _b: self.recompute())
+        self.reload.layout.display = None if load else "none"
+        self.controls = widgets.VBox(
             [
-                title,
-                widgets.HBox([self.kind, self.level, self.search]),
+                self.title,
+                widgets.HBox([self.year, self.kind, self.level, self.search]),
                 self.summary,
-                widgets.HBox([self.export, self.link]),
-                self.ranking,
-                self.unit,
-                self.detail,
-                self.charts,
+                widgets.HBox([self.export, self.reload, self.link]),
             ]
         )
+        self.rest = widgets.VBox([self.ranking, self.unit, self.detail])
+        self.root = widgets.VBox([self.controls, self.rest, self.charts])
         self.root.add_class("hoctap-board")
         self.refresh()
+
+    def _kinds(self) -> list[str]:
+        return [ALL, *sorted(set(self.table["Loại đơn vị"]))]
+
+    def title_html(self) -> str:
+        return (
+            f"<h1>Xếp loại “Đơn vị học tập” năm {self.period}</h1>"
+            "<p class='note'>Điểm theo tiêu chí trong grading/awards.yaml (mô phỏng Thông tư "
+            "22/2020/TT-BGDĐT). Chọn một đơn vị ở ô “Chi tiết” để xem từng chỉ số. "
+            f"Số liệu tính lúc {self.computed}.</p>"
+        )
+
+    def first_view(self) -> tuple[str, str, str]:
+        """The page's first title, table and charts as plain HTML, shown until the judge changes
+        something; then the widgets' own copies take their place. Until then the widgets stay
+        empty: Voilà draws the page only once every widget's state has reached the browser."""
+        style = f"{_STYLE}<style>.{_LIVE}{{display:none}}</style>"
+        view = self.view()
+        return (
+            f"{style}<div class='hoctap-board {_FIRST}'>{self.title_html()}</div>",
+            f"<div class='hoctap-board {_FIRST}'>{ranking_html(view)}</div>",
+            f"<div class='hoctap-board {_FIRST}'>{charts_html(view)}</div>",
+        )
 
     def view(self) -> pd.DataFrame:
         return filtered(self.table, self.kind.value, self.level.value, self.search.value)
 
-    def refresh(self) -> None:
+    def refresh(self, user: bool = False) -> None:
+        self.changed = self.changed or user
         view = self.view()
         counts = view["Xếp loại"].value_counts()
         self.summary.value = (
@@ -311,12 +358,33 @@ class Leaderboard:
             )
             + "</p></div>"
         )
-        self.ranking.value = f"<div class='hoctap-board'>{ranking_html(view)}</div>"
-        self.charts.value = f"<div class='hoctap-board'>{charts_html(view)}</div>"
+        if self.changed:
+            live = f"{_SWITCH}<div class='hoctap-board {_LIVE}'>"
+            self.title.value = f"{live}{self.title_html()}</div>"
+            self.ranking.value = f"{live}{ranking_html(view)}</div>"
+            self.charts.value = f"{live}{charts_html(view)}</div>"
         self.unit.options = [("— chọn đơn vị —", "")] + [
             (f"{r['Hạng chung']}. {r['Đơn vị']}", r["Mã đơn vị"]) for r in view.to_dict("records")
         ]
         self.link.value = ""
+
+    def recompute(self) -> None:
+        """Score the chosen year again from the database (a year's change, or new data)."""
+        if self.load is None:
+            return
+        year = int(self.year.value)
+        self.summary.value = (
+            f"<div class='hoctap-board'><p>Đang tính điểm năm {year}, xin chờ…</p></div>"
+        )
+        self.table, self.members = self.load(year)
+        self.period = year
+        self.computed = _now_text()
+        kind = self.kind.value
+        with self.kind.hold_trait_notifications():
+            self.kind.options = self._kinds()
+            self.kind.value = kind if kind in self.kind.options else ALL
+        self.detail.value = ""
+        self.refresh(user=True)
 
     def show_unit(self) -> None:
         if not self.unit.value:
@@ -336,8 +404,44 @@ class Leaderboard:
             f"spreadsheetml.sheet;base64,{data}'>Tải tệp {name}</a>"
         )
 
+    def display(self) -> None:
+        """Show the page: plain first view and widgets interleaved (see ``first_view``)."""
+        from IPython.display import HTML, display
 
-def build(period: int | None = None) -> widgets.Widget:
+        title, table, charts = self.first_view()
+        # Written into the page by hoctap's Voilà template, visible before Voilà's JavaScript
+        # has started (elsewhere, the metadata is ignored and it is ordinary output).
+        first = {"hoctap": "first-view"}
+        display(HTML(title), metadata=first)  # type: ignore[no-untyped-call]
+        display(self.controls)  # type: ignore[no-untyped-call]
+        display(HTML(table), metadata=first)  # type: ignore[no-untyped-call]
+        display(self.rest)  # type: ignore[no-untyped-call]
+        display(HTML(charts), metadata=first)  # type: ignore[no-untyped-call]
+        display(self.charts)  # type: ignore[no-untyped-call]
+
+
+def _now_text() -> str:
+    from datetime import datetime
+
+    from hoctap.contest.definition import ZONE
+
+    return datetime.now(ZONE).strftime("%H:%M ngày %d/%m/%Y")
+
+
+def periods_with_data(db: Database) -> list[int]:
+    """Years with self-assessments or frozen rankings, and this year."""
+    from sqlalchemy import select
+
+    from hoctap.awards.measures import this_year
+    from hoctap.db.models import AwardSnapshot, SelfAssessment
+
+    with db.session() as session:
+        years = set(session.scalars(select(SelfAssessment.period).distinct()))
+        years |= set(session.scalars(select(AwardSnapshot.period).distinct()))
+    return sorted({*years, this_year()})
+
+
+def build(period: int | None = None) -> Leaderboard | widgets.Widget:
     from hoctap.awards.criteria import load_criteria
     from hoctap.awards.measures import this_year
     from hoctap.awards.report import award_table
@@ -348,14 +452,22 @@ def build(period: int | None = None) -> widgets.Widget:
     try:
         criteria = load_criteria()
         db = open_database()  # open for the page's life: a unit's members are read when asked
-        table = award_table(db, criteria, year)
+
+        def load(chosen: int) -> tuple[pd.DataFrame, Members | None]:
+            return award_table(db, criteria, chosen), roster_members(db, chosen)
+
+        table, members = load(year)
+        return Leaderboard(table, criteria, year, members, periods_with_data(db), load)
     except HoctapError as error:
         return widgets.HTML(f"<p>{escape(error.message)} {escape(error.hint)}</p>")
-    return Leaderboard(table, criteria, year, roster_members(db, year)).root
 
 
 def show() -> None:
     """Display the leaderboard (``voila_apps/leaderboard.ipynb`` calls this)."""
     from IPython.display import display
 
-    display(build())  # type: ignore[no-untyped-call]
+    page = build()
+    if isinstance(page, Leaderboard):
+        page.display()
+    else:
+        display(page)  # type: ignore[no-untyped-call]

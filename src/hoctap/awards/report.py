@@ -46,6 +46,11 @@ def unit_values(db: Database, criteria: Criteria, period: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _points(value: float) -> str:
+    """Points as Vietnamese writes them, to two decimals: 1,18 and 4."""
+    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
 def award_table(
     db: Database, criteria: Criteria, period: int, kind: str | None = None
 ) -> pd.DataFrame:
@@ -69,7 +74,7 @@ def award_table(
         table[f"{indicator.name} (giá trị)"] = values.astype(object).where(values.notna(), None)
         table[f"{indicator.name} (điểm)"] = scored[f"{indicator.key}:points"]
     table["Còn thiếu để lên mức"] = [
-        f"{gap:g} điểm để đạt {level}" if level else ""
+        f"{_points(gap)} điểm để đạt {level}" if level else ""
         for level, gap in zip(scored["next_level"], scored["points_to_next"], strict=True)
     ]
     table["Chưa có số liệu"] = scored["missing"]
