@@ -45,6 +45,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_roster_import.py
 	$(BIN)/python benchmarks/bench_grade.py
 	$(BIN)/python benchmarks/bench_rank_forms.py
+	$(BIN)/python benchmarks/bench_leaderboard.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

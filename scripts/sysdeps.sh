@@ -2,12 +2,13 @@
 # Install the Debian packages hoctap needs, if missing. Usage: scripts/sysdeps.sh build|test
 #   build: what creating .venv and compiling PyICU need (venv, a C++ compiler, Python and ICU
 #          headers, pkg-config): PyICU has no binary wheel on PyPI.
-#   test:  what the slow tests run for real: PostgreSQL, Chromium, a font with Vietnamese letters.
+#   test:  what the slow tests run for real: PostgreSQL, Chromium, a font with Vietnamese letters,
+#          LibreOffice Calc (exports must open in it).
 set -euo pipefail
 case "${1:-build}" in
   build) packages=(python3-venv python3-dev g++ libicu-dev pkg-config) ;;
   test) packages=(python3-venv python3-dev g++ libicu-dev pkg-config postgresql chromium
-                  fonts-noto-core) ;;
+                  fonts-noto-core libreoffice-calc-nogui) ;;
   *) echo "usage: $0 build|test" >&2; exit 2 ;;
 esac
 missing=()

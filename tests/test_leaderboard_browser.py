@@ -78,6 +78,31 @@ def test_a_judge_filters_opens_a_unit_and_exports(home: Path, tmp_path: Path) ->
     assert kinds == {"Xã, phường"} and sheet.max_row == 57
     assert sheet.cell(row=1, column=5).value == "Xếp loại"
 
+    # LibreOffice opens it with the Vietnamese text intact.
+    text = libreoffice_csv(path, tmp_path)
+    assert text.splitlines()[0].startswith("Mã đơn vị,Đơn vị,Loại đơn vị,Tổng điểm,Xếp loại")
+    assert first_commune in text and "Xã, phường" in text
+
+
+def libreoffice_csv(path: Path, folder: Path) -> str:
+    """The workbook as LibreOffice Calc reads it, saved as UTF-8 CSV."""
+    import shutil
+    import subprocess
+
+    from .conftest import require
+
+    soffice = shutil.which("soffice")
+    require(soffice is not None, "LibreOffice Calc (Debian package libreoffice-calc-nogui)")
+    assert soffice is not None
+    out = folder / "libreoffice"
+    subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{folder / 'lo-profile'}", "--headless",
+         "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", str(out),
+         str(path)],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    return (out / f"{path.stem}.csv").read_text(encoding="utf-8")
+
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args: object, **kwargs: object) -> None:
