@@ -130,6 +130,13 @@ def test_serve_refuses_a_busy_port() -> None:
     assert "--lab-port" in result.stderr
 
 
+@pytest.mark.parametrize("token", ["short", "có dấu cách 123", ""])
+def test_serve_refuses_a_weak_or_odd_token(token: str) -> None:
+    result = runner.invoke(app, ["serve", "--no-lab", "--token", token])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "Mã (--token) cần ít nhất 8 ký tự" in result.stderr and "--token " in result.stderr
+
+
 def test_info_shows_the_data_folder(home: Path) -> None:
     assert not (home / "hoctap.db").exists()
     result = runner.invoke(app, ["info"])
