@@ -12,6 +12,7 @@ from hoctap.awards.criteria import load_criteria
 from hoctap.awards.report import award_table
 from hoctap.awards.selfassessment import import_self_assessment
 from hoctap.db import Database
+from hoctap.errors import HoctapError
 from tests.conftest import write_xlsx
 from tests.test_self_assessment import HEADER
 
@@ -133,3 +134,10 @@ def test_choosing_another_year_scores_it_again(db: Database, tmp_path: Path) -> 
     assert asked == [2025] and after > before and "năm 2025" in page.title.value
     page.reload.click()
     assert asked == [2025, 2025]
+
+    def broken(year: int):
+        raise HoctapError("Sổ điểm không mở được.", "Kiểm tra HOCTAP_GRADEBOOK_URL.")
+
+    page.load = broken
+    page.reload.click()  # the page says so and keeps the table it had
+    assert "Sổ điểm không mở được." in page.summary.value and not page.table.empty

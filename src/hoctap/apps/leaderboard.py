@@ -18,6 +18,7 @@ import pandas as pd
 
 from hoctap.awards.criteria import Criteria
 from hoctap.awards.levels import NOT_REACHED
+from hoctap.errors import HoctapError
 from hoctap.text import format_decimal
 
 if TYPE_CHECKING:
@@ -249,12 +250,13 @@ def roster_members(db: Database, period: int) -> Members:
     return members
 
 
-Loader = Callable[[int], tuple[pd.DataFrame, "Members | None"]]
+Loader = Callable[[int], tuple[pd.DataFrame, Members | None]]
 
 _FIRST = "hoctap-first"
 _LIVE = "hoctap-live"
-# The first view is plain output, drawn with the page before any widget (FINDINGS: a widget
-# table appears ~0.7 s later); the widgets' copy stays hidden until the judge changes something.
+# The first view is plain output that hoctap's Voilà template writes into the page, visible
+# before Voilà's JavaScript has started (~1.8 s here); the widgets' copy stays hidden until the
+# judge changes something, and then this style hides the first view.
 _SWITCH = (
     f"<style>.{_FIRST}{{display:none !important}} .{_LIVE}{{display:block !important}}</style>"
 )
@@ -334,7 +336,7 @@ class Leaderboard:
     def first_view(self) -> tuple[str, str, str]:
         """The page's first title, table and charts as plain HTML, shown until the judge changes
         something; then the widgets' own copies take their place. Until then the widgets stay
-        empty: Voilà draws the page only once every widget's state has reached the browser."""
+        empty, so their state, sent to the browser when Voilà starts, stays small."""
         style = f"{_STYLE}<style>.{_LIVE}{{display:none}}</style>"
         view = self.view()
         return (
@@ -376,7 +378,14 @@ class Leaderboard:
         self.summary.value = (
             f"<div class='hoctap-board'><p>Đang tính điểm năm {year}, xin chờ…</p></div>"
         )
-        self.table, self.members = self.load(year)
+        try:
+            self.table, self.members = self.load(year)
+        except HoctapError as error:
+            self.summary.value = (
+                f"<div class='hoctap-board'><p class='missing'>Chưa tính được điểm năm {year}: "
+                f"{escape(error.message)} {escape(error.hint)}</p></div>"
+            )
+            return
         self.period = year
         self.computed = _now_text()
         kind = self.kind.value
@@ -446,7 +455,6 @@ def build(period: int | None = None) -> Leaderboard | widgets.Widget:
     from hoctap.awards.measures import this_year
     from hoctap.awards.report import award_table
     from hoctap.db import open_database
-    from hoctap.errors import HoctapError
 
     year = period or this_year()
     try:
