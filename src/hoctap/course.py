@@ -310,21 +310,13 @@ def status(
     submitted = _exchange_students(settings, "inbound", module)
     submitted |= {p.parent.name for p in settings.course_dir.glob(f"submitted/*/{module}")}
     with_feedback = {p.parent.name for p in settings.course_dir.glob(f"feedback/*/{module}")}
-    grades: dict[str, tuple[float, float, bool]] = {}
-    with gradebook_of(settings) as gradebook:
-        try:
-            assignment = gradebook.find_assignment(module)
-        except Exception:  # nbgrader's MissingEntry: not released yet
-            assignment = None
-        if assignment is not None:
-            for submission in assignment.submissions:
-                # nbgrader keeps the late penalty apart from the score: subtract it here.
-                score = submission.score - (submission.late_submission_penalty or 0.0)
-                grades[submission.student.id] = (
-                    score,
-                    submission.max_score,
-                    submission.needs_manual_grade,
-                )
+    from hoctap.gradebook import graded_submissions
+
+    grades = {
+        student: (g.score, g.most, g.needs_manual)
+        for student, modules in graded_submissions(settings, module).items()
+        for g in modules.values()
+    }
     people = _people(settings)
     if unit_code:
         people = [p for p in people if p.unit.code == unit_code]
@@ -348,7 +340,7 @@ def status(
                 "Mã đơn vị": unit,
                 "Đơn vị": unit_name,
                 "Đã tải bài": code in fetched,
-                "Đã nộp": code in submitted,
+                "Đã nộp": code in submitted or graded,  # graded: it was handed in
                 "Đã chấm": graded,
                 "Điểm": score if graded else None,
                 "Điểm tối đa": max_score if graded else None,

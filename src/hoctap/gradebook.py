@@ -115,3 +115,65 @@ def students(settings: Settings) -> dict[str, StudentRecord]:
             s.id: StudentRecord(s.id, s.first_name, s.last_name, s.email)
             for s in gradebook.db.query(Student)
         }
+
+
+@dataclass(frozen=True)
+class Graded:
+    """One submission as the gradebook scores it."""
+
+    score: float
+    """nbgrader's score minus its late penalty, which nbgrader keeps apart."""
+    most: float
+    needs_manual: bool
+    """A cell still waits for a trainer's grade."""
+
+
+def graded_submissions(
+    settings: Settings, module: str | None = None
+) -> dict[str, dict[str, Graded]]:
+    """Student -> module -> their submission's score, of every module or of one.
+
+    Three grouped queries over nbgrader's own expressions (``Grade.score``,
+    ``Assignment.max_score``): loading each submission's ``score`` property instead runs
+    sub-queries per submission, minutes for a province's thousands.
+    """
+    from sqlalchemy import case, func, select
+
+    api = nbgrader_api()
+    Assignment, Grade = api.Assignment, api.Grade  # noqa: N806
+    Submission, Notebook = api.SubmittedAssignment, api.SubmittedNotebook  # noqa: N806
+    prepare(settings)
+    with api.Gradebook(settings.gradebook_url) as gradebook:
+        session = gradebook.db
+        wanted = [Assignment.name == module] if module else []
+        most = {row[0]: float(row[1]) for row in session.execute(
+            select(Assignment.name, Assignment.max_score).where(*wanted))}  # fmt: skip
+        penalties = {
+            row[0]: float(row[1] or 0.0)
+            for row in session.execute(
+                select(Notebook.assignment_id, func.sum(Notebook.late_submission_penalty)).group_by(
+                    Notebook.assignment_id
+                )
+            )
+        }
+        manual = func.max(case((Grade.needs_manual_grade, 1), else_=0))
+        totals = session.execute(
+            select(
+                Submission.id,
+                Submission.student_id,
+                Assignment.name,
+                func.coalesce(func.sum(Grade.score), 0.0),
+                manual,
+            )
+            .join(Assignment, Assignment.id == Submission.assignment_id)
+            .outerjoin(Notebook, Notebook.assignment_id == Submission.id)
+            .outerjoin(Grade, Grade.notebook_id == Notebook.id)
+            .where(*wanted)
+            .group_by(Submission.id, Submission.student_id, Assignment.name)
+        )
+        result: dict[str, dict[str, Graded]] = {}
+        for submission, student, name, score, needs in totals:
+            result.setdefault(student, {})[name] = Graded(
+                float(score) - penalties.get(submission, 0.0), most.get(name, 0.0), bool(needs)
+            )
+    return result

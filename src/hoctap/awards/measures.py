@@ -79,49 +79,12 @@ def contest_measures(
 
 
 def _gradebook_scores(db: Database) -> dict[str, dict[str, tuple[float, float]]]:
-    """Trainee -> module -> (score after late penalty, maximum), from nbgrader's gradebook.
+    from hoctap.gradebook import graded_submissions
 
-    Two grouped queries over nbgrader's own expressions (``Grade.score``, ``Assignment.
-    max_score``): loading each submission's ``score`` property runs a sub-query per submission,
-    minutes for a province's thousands.
-    """
-    from sqlalchemy import func, select
-
-    from hoctap.course import gradebook_of
-
-    with gradebook_of(db.settings) as gradebook:
-        from nbgrader.api import Assignment, Grade, SubmittedAssignment, SubmittedNotebook
-
-        session = gradebook.db
-        most = {row[0]: float(row[1]) for row in session.execute(
-            select(Assignment.name, Assignment.max_score))}  # fmt: skip
-        penalties = {
-            row[0]: float(row[1] or 0.0)
-            for row in session.execute(
-                select(SubmittedNotebook.assignment_id,
-                       func.sum(SubmittedNotebook.late_submission_penalty))
-                .group_by(SubmittedNotebook.assignment_id)
-            )
-        }  # fmt: skip
-        totals = session.execute(
-            select(
-                SubmittedAssignment.id,
-                SubmittedAssignment.student_id,
-                Assignment.name,
-                func.coalesce(func.sum(Grade.score), 0.0),
-            )
-            .join(Assignment, Assignment.id == SubmittedAssignment.assignment_id)
-            .outerjoin(SubmittedNotebook, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
-            .outerjoin(Grade, Grade.notebook_id == SubmittedNotebook.id)
-            .group_by(SubmittedAssignment.id, SubmittedAssignment.student_id, Assignment.name)
-        )
-        scores: dict[str, dict[str, tuple[float, float]]] = {}
-        for submission, student, module, score in totals:
-            scores.setdefault(student, {})[module] = (
-                float(score) - penalties.get(submission, 0.0),
-                most.get(module, 0.0),
-            )
-    return scores
+    return {
+        student: {module: (g.score, g.most) for module, g in modules.items()}
+        for student, modules in graded_submissions(db.settings).items()
+    }
 
 
 def _contest_shares(db: Database, period: int) -> dict[str, float]:
