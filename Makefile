@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run install test test-fast lint bench clean
+.PHONY: run run-single install test test-fast lint bench clean
 
 $(BIN)/python:
 	scripts/sysdeps.sh build
@@ -22,13 +22,24 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 
 install: $(VENV)/.installed
 
-## run: install into .venv, seed the demo, start JupyterLab and Voilà on 127.0.0.1 (Ctrl-C stops)
-run: $(VENV)/.installed
+# JupyterHub's proxy, from the npm registry (package.json, package-lock.json).
+node_modules/.bin/configurable-http-proxy: package.json package-lock.json
+	scripts/sysdeps.sh build
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## run: install into .venv, seed the demo, start JupyterHub on 127.0.0.1 (Ctrl-C stops)
+run: $(VENV)/.installed node_modules/.bin/configurable-http-proxy
+	$(BIN)/hoctap demo
+	$(BIN)/hoctap hub
+
+## run-single: the same demo without the hub: one JupyterLab and Voilà, for a trainer alone
+run-single: $(VENV)/.installed
 	$(BIN)/hoctap demo
 	$(BIN)/hoctap serve
 
 ## test: every test, the slow ones too (real PostgreSQL, JupyterLab, Voilà, Chromium)
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test node_modules/.bin/configurable-http-proxy
 	scripts/sysdeps.sh test
 	$(BIN)/python -m pytest -m ""
 
@@ -48,4 +59,4 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_leaderboard.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages hoctap needs, if missing. Usage: scripts/sysdeps.sh build|test
 #   build: what creating .venv and compiling PyICU need (venv, a C++ compiler, Python and ICU
-#          headers, pkg-config): PyICU has no binary wheel on PyPI.
+#          headers, pkg-config): PyICU has no binary wheel on PyPI; and npm, for JupyterHub's proxy.
 #   test:  what the slow tests run for real: PostgreSQL, Chromium, a font with Vietnamese letters,
 #          LibreOffice Calc (exports must open in it).
 set -euo pipefail
@@ -15,6 +15,8 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# JupyterHub's proxy comes from npm: Debian's nodejs and npm, unless node and npm are there already.
+command -v npm >/dev/null || missing+=(nodejs npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ]; then
   sudo=""

@@ -30,24 +30,18 @@ CHROMIUM_ARGS = [
 class Platform:
     """A `hoctap serve` process on free ports; ``stop`` sends Ctrl-C (SIGINT) as a user would."""
 
-    def __init__(self, home: Path, *flags: str) -> None:
+    def __init__(self, home: Path, *flags: str, command: str = "serve") -> None:
         self.home = home
         self.lab_port = free_port()
         self.voila_port = free_port()
         env = dict(os.environ, HOCTAP_HOME=str(home))
         env.pop("HOCTAP_DB_URL", None)
         env.pop("HOCTAP_GRADEBOOK_URL", None)
-        argv = [
-            sys.executable,
-            "-m",
-            "hoctap",
-            "serve",
-            "--lab-port",
-            str(self.lab_port),
-            "--voila-port",
-            str(self.voila_port),
-            *flags,
-        ]
+        if command == "hub":  # the hub takes its port and the next two
+            ports = ["--port", str(self.lab_port)]
+        else:
+            ports = ["--lab-port", str(self.lab_port), "--voila-port", str(self.voila_port)]
+        argv = [sys.executable, "-m", "hoctap", command, *ports, *flags]
         self.process = subprocess.Popen(
             argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
         )
@@ -100,8 +94,8 @@ class Platform:
 
 
 @contextmanager
-def running(home: Path, *flags: str) -> Iterator[Platform]:
-    platform = Platform(home, *flags)
+def running(home: Path, *flags: str, command: str = "serve") -> Iterator[Platform]:
+    platform = Platform(home, *flags, command=command)
     try:
         platform.wait_ready()
         yield platform

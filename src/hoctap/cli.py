@@ -184,6 +184,24 @@ def serve(
 
 
 @app.command()
+def hub(
+    port: Annotated[
+        int, typer.Option(help="Cổng của JupyterHub (dùng thêm hai cổng kế tiếp).")
+    ] = 8000,
+) -> None:
+    """Chạy JupyterHub trên 127.0.0.1: mỗi người một tài khoản; in tài khoản thử. Ctrl-C để dừng."""
+    from hoctap.hub.run import hub as run_hub
+
+    with _opened() as db:
+        settings = db.settings
+    try:
+        status = run_hub(settings, port, say=typer.echo)
+    except HoctapError as error:
+        fail(error)
+    raise typer.Exit(status)
+
+
+@app.command()
 def info() -> None:
     """Cho biết thư mục dữ liệu, cơ sở dữ liệu và sổ điểm đang dùng."""
     from sqlalchemy.engine import make_url
