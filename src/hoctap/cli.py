@@ -201,6 +201,64 @@ def hub(
     raise typer.Exit(status)
 
 
+def _backup_summary(rows: dict[str, int]) -> str:
+    shown = [
+        ("db/people", "học viên"),
+        ("db/units", "đơn vị"),
+        ("gradebook/submitted_assignment", "bài nộp"),
+        ("gradebook/grade", "điểm từng ô"),
+        ("db/attempts", "bài thi tìm hiểu"),
+        ("db/self_assessments", "dòng tự đánh giá"),
+        ("db/award_snapshots", "lần chốt xếp loại"),
+    ]
+    return ", ".join(f"{rows.get(key, 0)} {label}" for key, label in shown)
+
+
+@app.command()
+def backup(
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Tệp .zip sẽ ghi (mặc định: backups/hoctap-NGÀY-GIỜ.zip trong thư mục dữ liệu).",
+        ),
+    ] = None,
+) -> None:
+    """Sao lưu cơ sở dữ liệu, sổ điểm nbgrader và các tệp của thư mục dữ liệu vào một tệp .zip."""
+    from datetime import datetime
+
+    from hoctap.backup import backup as make_backup
+
+    with _opened() as db:
+        settings = db.settings
+    if output is None:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        output = settings.home / "backups" / f"hoctap-{stamp}.zip"
+    try:
+        report = make_backup(settings, output, progress=lambda m: err(f"Đang sao lưu: {m}"))
+    except HoctapError as error:
+        fail(error)
+    typer.echo(f"Đã sao lưu vào {report.path}: {_backup_summary(report.rows)}, {report.files} tệp.")
+    typer.echo("Khôi phục vào một thư mục dữ liệu trống bằng: hoctap restore " + str(report.path))
+
+
+@app.command()
+def restore(
+    source: Annotated[Path, typer.Argument(help="Tệp .zip do hoctap backup tạo ra.")],
+) -> None:
+    """Khôi phục một bản sao lưu vào thư mục dữ liệu trống (không ghi đè dữ liệu đang có)."""
+    from hoctap.backup import restore as restore_backup
+
+    with _opened() as db:
+        settings = db.settings
+    try:
+        rows = restore_backup(settings, source, progress=lambda m: err(f"Đang khôi phục: {m}"))
+    except HoctapError as error:
+        fail(error)
+    typer.echo(f"Đã khôi phục vào {settings.home}: {_backup_summary(rows)}.")
+
+
 @app.command()
 def info() -> None:
     """Cho biết thư mục dữ liệu, cơ sở dữ liệu và sổ điểm đang dùng."""

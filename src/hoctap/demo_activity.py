@@ -91,7 +91,7 @@ def _moment(rng: random.Random, start: datetime, end: datetime) -> datetime:
 # Module grades
 
 
-def _structure(gradebook: Any, modules: list[str]) -> dict[str, dict[str, Any]]:
+def structure_of(gradebook: Any, modules: list[str]) -> dict[str, dict[str, Any]]:
     """Per module: its assignment id and, per notebook, the cells a submission mirrors."""
     result: dict[str, dict[str, Any]] = {}
     for module in modules:
@@ -119,7 +119,7 @@ def _score(rng: random.Random, most: float, share: float, manual: bool) -> float
     return most if rng.random() < share else 0.0
 
 
-def _submission_rows(
+def submission_rows(
     rng: random.Random,
     student: str,
     module: dict[str, Any],
@@ -183,12 +183,7 @@ def seed_demo_grades(
         say(f"Phát {len(unreleased)} học phần bằng nbgrader (một lần, khoảng 10 giây)…")
         release_many(settings, unreleased)
     known = set(students(settings))
-    tables: dict[str, list[dict[str, Any]]] = {
-        "submitted_assignment": [],
-        "submitted_notebook": [],
-        "grade": [],
-        "comment": [],
-    }
+    tables = new_tables()
     start = datetime(period, 3, 1)
     end = min(datetime(period, 12, 31), now.astimezone(UTC).replace(tzinfo=None))
     with gradebook_of(settings) as gradebook:
@@ -196,7 +191,7 @@ def seed_demo_grades(
         graded = {
             row[0] for row in session.execute(select(api.SubmittedAssignment.student_id).distinct())
         }
-        structure = _structure(gradebook, modules)
+        structure = structure_of(gradebook, modules)
         strengths = _strengths(period, trainees)
         count = 0
         for trainee in trainees:
@@ -212,20 +207,32 @@ def seed_demo_grades(
                 if active and rng.random() < 0.04:
                     continue  # now and then a module not handed in
                 when = _moment(rng, start, end)
-                _submission_rows(rng, trainee.code, structure[module], ability, when, tables)
+                submission_rows(rng, trainee.code, structure[module], ability, when, tables)
                 count += 1
-        models = {
-            "submitted_assignment": api.SubmittedAssignment,
-            "submitted_notebook": api.SubmittedNotebook,
-            "grade": api.Grade,
-            "comment": api.Comment,
-        }
-        for name, model in models.items():
-            rows = tables[name]
-            for first in range(0, len(rows), CHUNK):
-                session.execute(insert(model.__table__), rows[first : first + CHUNK])
+        write_submissions(session, tables)
         session.commit()
     return len(unreleased), count
+
+
+def new_tables() -> dict[str, list[dict[str, Any]]]:
+    """Rows to write, per nbgrader table, parents first."""
+    return {"submitted_assignment": [], "submitted_notebook": [], "grade": [], "comment": []}
+
+
+def write_submissions(session: Any, tables: dict[str, list[dict[str, Any]]]) -> None:
+    """Insert the rows ``submission_rows`` made into nbgrader's tables, in bulk."""
+    from nbgrader import api
+
+    models = {
+        "submitted_assignment": api.SubmittedAssignment,
+        "submitted_notebook": api.SubmittedNotebook,
+        "grade": api.Grade,
+        "comment": api.Comment,
+    }
+    for name, model in models.items():
+        rows = tables[name]
+        for first in range(0, len(rows), CHUNK):
+            session.execute(insert(model.__table__), rows[first : first + CHUNK])
 
 
 # ---------------------------------------------------------------------------------------------
