@@ -49,6 +49,12 @@ def test_demo_accounts_log_in_and_a_trainee_gets_their_workspace(home: Path) -> 
         page.click("#login_submit")
         page.wait_for_url(f"**/user/{trainee['name']}/lab**", timeout=180_000)
         page.locator(".jp-LauncherCard, .jp-Launcher").first.wait_for(timeout=120_000)
+        # The judges' pages run beside the hub, behind a token printed at start-up.
+        token = (home / "voila-token").read_text("utf-8").strip()
+        board = f"http://127.0.0.1:{hub.lab_port + 3}/voila/render/leaderboard.ipynb"
+        assert f"{board}?token={token}" in hub.output
+        page.goto(f"{board}?token={token}")
+        page.locator("table.hoctap-ranking:visible").first.wait_for(timeout=90_000)
     # The trainee's JupyterLab opened on their own workspace, set up to submit in their name.
     config = home / "trainees" / trainee["name"] / "nbgrader_config.py"
     assert f"c.CourseDirectory.student_id = {trainee['name']!r}" in config.read_text("utf-8")

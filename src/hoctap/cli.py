@@ -188,6 +188,10 @@ def hub(
     port: Annotated[
         int, typer.Option(help="Cổng của JupyterHub (dùng thêm hai cổng kế tiếp).")
     ] = 8000,
+    voila_port: Annotated[
+        int | None,
+        typer.Option(help="Cổng của các trang Voilà (mặc định: cổng của hub + 3)."),
+    ] = None,
 ) -> None:
     """Chạy JupyterHub trên 127.0.0.1: mỗi người một tài khoản; in tài khoản thử. Ctrl-C để dừng."""
     from hoctap.hub.run import hub as run_hub
@@ -195,7 +199,7 @@ def hub(
     with _opened() as db:
         settings = db.settings
     try:
-        status = run_hub(settings, port, say=typer.echo)
+        status = run_hub(settings, port, say=typer.echo, voila_port=voila_port)
     except HoctapError as error:
         fail(error)
     raise typer.Exit(status)

@@ -7,10 +7,11 @@ from collections.abc import Callable
 
 from hoctap.errors import HoctapError
 from hoctap.hub.accounts import ROLE_NAMES, Account, demo_accounts
-from hoctap.serve import HOST, Service, port_free, run
+from hoctap.serve import HOST, Service, lab_token, port_free, run, voila_service
 from hoctap.settings import Settings
 
 DEFAULT_HUB_PORT = 8000
+VOILA_TOKEN_FILE = "voila-token"
 
 
 def _demo_trainee(settings: Settings) -> tuple[str, str]:
@@ -63,20 +64,30 @@ def hub_service(settings: Settings, port: int) -> Service:
 
 
 def hub(
-    settings: Settings, port: int = DEFAULT_HUB_PORT, say: Callable[[str], None] = print
+    settings: Settings,
+    port: int = DEFAULT_HUB_PORT,
+    say: Callable[[str], None] = print,
+    voila_port: int | None = None,
 ) -> int:
-    """Start the demo hub; returns the exit status when it stops."""
+    """Start the demo hub, and Voilà's pages beside it; returns the exit status when it stops.
+
+    Until the pages are services behind the hub's log-in, Voilà runs on its own port and asks
+    for a token kept in the data folder (HOCTAP_HOME/voila-token), printed for the judges.
+    """
     from hoctap.hub.config import proxy_command
 
-    if not all(port_free(p) for p in (port, port + 1, port + 2)):
+    voila_port = voila_port or port + 3
+    if not all(port_free(p) for p in (port, port + 1, port + 2, voila_port)):
         raise HoctapError(
-            f"Một trong các cổng {port}, {port + 1}, {port + 2} trên {HOST} đang bận "
-            "(hub dùng cả ba).",
+            f"Một trong các cổng {port}, {port + 1}, {port + 2}, {voila_port} trên {HOST} đang "
+            "bận (hub dùng ba cổng liền nhau, Voilà một cổng).",
             "Dừng chương trình đang dùng cổng đó, hoặc chọn cổng khác với --port.",
         )
     proxy_command()  # fails early, in Vietnamese, if npm's proxy is missing
     accounts = demo_accounts(settings, _demo_trainee(settings))
     service = hub_service(settings, port)
+    token = lab_token(settings, VOILA_TOKEN_FILE)
+    pages = voila_service(settings, voila_port, token)
 
     def ready() -> None:
         say("")
@@ -87,11 +98,15 @@ def hub(
                 f"  {ROLE_NAMES[account.role]:<11} tên đăng nhập {account.name:<12} "
                 f"mật khẩu {account.password}   ({account.label})"
             )
-        say("  Bản chạy thử: mọi tài khoản chạy bằng cùng một người dùng hệ thống.")
+        render = f"http://{HOST}:{voila_port}/voila/render"
+        say(f"Trang xếp loại (giám khảo): {render}/leaderboard.ipynb?token={token}")
+        say(f"Kết quả cuộc thi (ban tổ chức): {render}/results.ipynb?token={token}")
+        say("  Bản chạy thử: mọi tài khoản chạy bằng cùng một người dùng hệ thống; các trang "
+            "Voilà dùng mã (token) riêng, chưa qua đăng nhập của hub.")  # fmt: skip
         say(f"  Dữ liệu: {settings.home}")
         say("Nhấn Ctrl-C để dừng.")
 
-    return run(settings, [service], say=say, on_ready=ready)
+    return run(settings, [service, pages], say=say, on_ready=ready)
 
 
 def _role_order(account: Account) -> int:
