@@ -104,6 +104,7 @@ def test_a_backup_restores_into_an_empty_folder(db: Database, empty: Settings, t
     zip_path = tmp_path / "sao-luu.zip"
     report = backup(db.settings, zip_path)
     assert report.rows["gradebook/submitted_assignment"] == 2 and report.files >= 1
+    assert oct(zip_path.stat().st_mode)[-3:] == "600"  # personal data
     restore(empty, zip_path)
 
     again = open_database(empty)

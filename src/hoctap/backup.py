@@ -6,7 +6,8 @@ into PostgreSQL and back), the data folder's files (the course: sources, release
 feedback; the exchange; trainees' workspaces; banks, contests, exports), and a manifest with the
 schema revision, the row counts and a SHA-256 of every member. Restoring checks the manifest
 first and writes nothing unless it is whole; it refuses a data folder that already has people,
-contest entries or submissions.
+contest entries or submissions. The zip holds people's data and the demo's passwords: it is
+written readable by its owner only.
 """
 
 from __future__ import annotations
@@ -151,6 +152,8 @@ def backup(
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(output.name + ".part")
     try:
+        partial.touch(mode=0o600)  # people's data: readable by the owner only
+        partial.chmod(0o600)
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as out:
             progress("Cơ sở dữ liệu hoctap…")
             with db.engine.connect() as conn:
