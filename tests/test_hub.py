@@ -49,6 +49,21 @@ def test_demo_accounts_log_in_and_a_trainee_gets_their_workspace(home: Path) -> 
         page.click("#login_submit")
         page.wait_for_url(f"**/user/{trainee['name']}/lab**", timeout=180_000)
         page.locator(".jp-LauncherCard, .jp-Launcher").first.wait_for(timeout=120_000)
+        # The trainer's formgrader, opened in a tab of its own (JupyterHub >= 4.1 forbids
+        # framing it inside JupyterLab).
+        trainer = accounts["trainer"]
+        formgrader = f"{base}/user/{trainer['name']}/formgrader"
+        assert formgrader in hub.output
+        context = browser.new_context()  # the trainer's own browser: logs in, then the tab
+        grader = context.new_page()
+        grader.goto(f"{base}/hub/login")
+        grader.fill("#username_input", trainer["name"])
+        grader.fill("#password_input", trainer["password"])
+        grader.click("#login_submit")
+        grader.wait_for_url(f"**/user/{trainer['name']}/lab**", timeout=180_000)
+        grader.goto(formgrader)
+        grader.get_by_text("Manage Assignments").first.wait_for(timeout=120_000)
+        context.close()
         # The judges' pages run beside the hub, behind a token printed at start-up.
         token = (home / "voila-token").read_text("utf-8").strip()
         board = f"http://127.0.0.1:{hub.lab_port + 3}/voila/render/leaderboard.ipynb"

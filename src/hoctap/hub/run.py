@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable
 
 from hoctap.errors import HoctapError
-from hoctap.hub.accounts import ROLE_NAMES, Account, demo_accounts
+from hoctap.hub.accounts import ROLE_NAMES, TRAINER, Account, demo_accounts
 from hoctap.serve import HOST, Service, lab_token, port_free, run, voila_service
 from hoctap.settings import Settings
 
@@ -98,6 +98,12 @@ def hub(
                 f"  {ROLE_NAMES[account.role]:<11} tên đăng nhập {account.name:<12} "
                 f"mật khẩu {account.password}   ({account.label})"
             )
+        trainer = next(a.name for a in accounts.values() if a.role == TRAINER)
+        # JupyterHub >= 4.1 forbids framing a user's server (CSP frame-ancestors 'none'), so
+        # the formgrader's tab inside JupyterLab stays blank; nbgrader's documented way round
+        # it without weakening that protection is to open the formgrader in a tab of its own.
+        base = service.show_url.removesuffix("/hub/login")
+        say(f"Trình chấm bài (giảng viên), mở ở thẻ riêng: {base}/user/{trainer}/formgrader")
         render = f"http://{HOST}:{voila_port}/voila/render"
         say(f"Trang xếp loại (giám khảo): {render}/leaderboard.ipynb?token={token}")
         say(f"Kết quả cuộc thi (ban tổ chức): {render}/results.ipynb?token={token}")
