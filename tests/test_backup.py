@@ -19,6 +19,7 @@ from hoctap.awards.criteria import load_criteria
 from hoctap.awards.selfassessment import seed_demo_self_assessments
 from hoctap.backup import backup, restore
 from hoctap.cli import app
+from hoctap.contest.sessions import aware
 from hoctap.course import gradebook_of
 from hoctap.db import Database, open_database
 from hoctap.db.models import Attempt, AttemptAnswer, Base, Person
@@ -50,6 +51,20 @@ def empty(settings: Settings, request: pytest.FixtureRequest, tmp_path: Path) ->
     (home / "course").mkdir(parents=True)
     shutil.copyfile(request.getfixturevalue("sqlite_gradebook"), home / "course" / "gradebook.db")
     return Settings.from_env({"HOCTAP_HOME": str(home)})
+
+
+@pytest.fixture
+def other(settings: Settings, request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """An empty data folder on the other kind of database (SQLite <-> PostgreSQL)."""
+    home = tmp_path / "moved"
+    if settings.db_url.startswith("postgresql"):
+        (home / "course").mkdir(parents=True)
+        template = request.getfixturevalue("sqlite_gradebook")
+        shutil.copyfile(template, home / "course" / "gradebook.db")
+        return Settings.from_env({"HOCTAP_HOME": str(home)})
+    server = request.getfixturevalue("postgres_server")
+    url = server.create_database(template=request.getfixturevalue("postgres_template"))
+    return Settings.from_env({"HOCTAP_HOME": str(home), "HOCTAP_DB_URL": url})
 
 
 def fill(db: Database) -> None:
@@ -161,3 +176,25 @@ def test_the_commands_say_what_they_did(db: Database, tmp_path: Path) -> None:
     assert refused.exit_code == 1 and "đã có dữ liệu" in refused.stderr
     missing = runner.invoke(app, ["restore", str(tmp_path / "khong-co.zip")])
     assert missing.exit_code == 1 and "Không mở được" in missing.stderr
+
+
+@pytest.mark.slow
+def test_a_backup_moves_between_sqlite_and_postgresql(
+    db: Database, other: Settings, tmp_path: Path
+) -> None:
+    fill(db)
+    zip_path = tmp_path / "sao-luu.zip"
+    backup(db.settings, zip_path)
+    restore(other, zip_path)
+    moved = open_database(other)
+    try:
+        assert moved.engine.dialect.name != db.engine.dialect.name
+        assert counts(moved) == counts(db) and answers(moved) == answers(db)
+        assert graded_submissions(other) == graded_submissions(db.settings)
+        with db.session() as a, moved.session() as b:
+            started = select(Attempt.seed, Attempt.started_at).order_by(Attempt.seed)
+            before = [(row[0], aware(row[1])) for row in a.execute(started)]
+            after = [(row[0], aware(row[1])) for row in b.execute(started)]
+        assert before == after  # the same instants, whatever each database keeps
+    finally:
+        moved.close()
