@@ -39,32 +39,31 @@ from hoctap.settings import Settings
 NOW = datetime(2026, 12, 20, 3, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def empty(settings: Settings, request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
-    """A second, empty data folder on the same kind of database."""
-    home = tmp_path / "restored"
-    if settings.db_url.startswith("postgresql"):
+def empty_folder(request: pytest.FixtureRequest, home: Path, postgresql: bool) -> Settings:
+    """An empty data folder at ``home``, on a new PostgreSQL database or on SQLite."""
+    if postgresql:
         server = request.getfixturevalue("postgres_server")
-        template = request.getfixturevalue("postgres_template")
-        url = server.create_database(template=template)
+        url = server.create_database(template=request.getfixturevalue("postgres_template"))
         return Settings.from_env({"HOCTAP_HOME": str(home), "HOCTAP_DB_URL": url})
     (home / "course").mkdir(parents=True)
     shutil.copyfile(request.getfixturevalue("sqlite_gradebook"), home / "course" / "gradebook.db")
     return Settings.from_env({"HOCTAP_HOME": str(home)})
 
 
+def _on_postgresql(settings: Settings) -> bool:
+    return settings.db_url.startswith("postgresql")
+
+
+@pytest.fixture
+def empty(settings: Settings, request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """A second, empty data folder on the same kind of database."""
+    return empty_folder(request, tmp_path / "restored", _on_postgresql(settings))
+
+
 @pytest.fixture
 def other(settings: Settings, request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
     """An empty data folder on the other kind of database (SQLite <-> PostgreSQL)."""
-    home = tmp_path / "moved"
-    if settings.db_url.startswith("postgresql"):
-        (home / "course").mkdir(parents=True)
-        template = request.getfixturevalue("sqlite_gradebook")
-        shutil.copyfile(template, home / "course" / "gradebook.db")
-        return Settings.from_env({"HOCTAP_HOME": str(home)})
-    server = request.getfixturevalue("postgres_server")
-    url = server.create_database(template=request.getfixturevalue("postgres_template"))
-    return Settings.from_env({"HOCTAP_HOME": str(home), "HOCTAP_DB_URL": url})
+    return empty_folder(request, tmp_path / "moved", not _on_postgresql(settings))
 
 
 def fill(db: Database) -> None:

@@ -114,9 +114,10 @@ def _gradebook_engine(settings: Settings) -> Engine:
     """nbgrader's gradebook, created by nbgrader if it is not there yet."""
     from sqlalchemy import create_engine
 
-    from hoctap.gradebook import students
+    from hoctap.course import gradebook_of
 
-    students(settings)  # nbgrader creates (and migrates) its schema on first use
+    with gradebook_of(settings):  # nbgrader creates (and migrates) its schema when opened
+        pass
     return create_engine(settings.gradebook_url)
 
 

@@ -105,9 +105,13 @@ def jupyter_data_dir() -> Path:
     return Path(str(resources.files("hoctap").joinpath("jupyter_data")))
 
 
-def lab_token(settings: Settings, name: str = "lab-token") -> str:
-    """The JupyterLab log-in token of this data folder (or another token kept under ``name``),
-    created once and kept."""
+def lab_token(settings: Settings) -> str:
+    """The JupyterLab log-in token of this data folder, created once and kept."""
+    return kept_token(settings, "lab-token")
+
+
+def kept_token(settings: Settings, name: str) -> str:
+    """A token kept in the data folder's file ``name`` (readable by its owner only), made once."""
     path = settings.home / name
     if path.is_file():
         token = path.read_text(encoding="utf-8").strip()

@@ -318,8 +318,6 @@ class Leaderboard:
             ]
         )
         self.rest = widgets.VBox([self.ranking, self.unit, self.detail])
-        self.root = widgets.VBox([self.controls, self.rest, self.charts])
-        self.root.add_class("hoctap-board")
         self.refresh()
 
     def _kinds(self) -> list[str]:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from hoctap.errors import HoctapError
 from hoctap.hub.accounts import ROLE_NAMES, TRAINER, Account, demo_accounts
-from hoctap.serve import HOST, Service, lab_token, port_free, run, voila_service
+from hoctap.serve import HOST, Service, kept_token, port_free, run, voila_service
 from hoctap.settings import Settings
 
 DEFAULT_HUB_PORT = 8000
@@ -86,7 +86,7 @@ def hub(
     proxy_command()  # fails early, in Vietnamese, if npm's proxy is missing
     accounts = demo_accounts(settings, _demo_trainee(settings))
     service = hub_service(settings, port)
-    token = lab_token(settings, VOILA_TOKEN_FILE)
+    token = kept_token(settings, VOILA_TOKEN_FILE)
     pages = voila_service(settings, voila_port, token)
 
     def ready() -> None:
