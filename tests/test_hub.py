@@ -1,75 +1,199 @@
-"""`hoctap hub` for real: JupyterHub on 127.0.0.1 with the demo accounts, log-in in Chromium.
+"""`hoctap hub` for real: JupyterHub on 127.0.0.1 with the demo accounts, in Chromium.
 
-Slow: it starts JupyterHub, its proxy (configurable-http-proxy from npm) and a trainee's
-JupyterLab, and drives Debian's Chromium.
+Slow: it starts JupyterHub, its proxy (configurable-http-proxy from npm), the course service
+(nbgrader's formgrader), Voilà's pages as a hub service and a trainee's JupyterLab, and drives
+Debian's Chromium. One hub serves the whole story, because starting it is the slow part.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 
 import pytest
+import requests
 
+from hoctap import course
+from hoctap.apps.leaderboard import SHOWN
 from hoctap.db import open_database
 from hoctap.demo import seed_demo
 from hoctap.settings import Settings
 
+from . import labsteps
 from .platform import chromium, running
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
+MODULE = "hp1-chu-truong-chinh-sach"
+PAGES = "/services/hoctap-pages/voila/render"
+FORMGRADER = "/services/hoctap/formgrader"
+# Who may open what, as the issue asks: judges the leaderboard and results, trainers their
+# trainees' progress (and results), trainees the contest; the overview holds counts only.
+MAY_OPEN = {
+    "trainee": {"overview.ipynb", "quiz.ipynb"},
+    "trainer": {"overview.ipynb", "progress.ipynb", "results.ipynb", "formgrader"},
+    "judge": {"overview.ipynb", "results.ipynb", "leaderboard.ipynb"},
+}
+EVERY_PAGE = set().union(*MAY_OPEN.values()) | {"secret.ipynb"}
 
-def test_demo_accounts_log_in_and_a_trainee_gets_their_workspace(home: Path) -> None:
-    db = open_database(Settings.from_env({"HOCTAP_HOME": str(home)}))
+
+def log_in(base: str, account: dict[str, str]) -> requests.Session:
+    session = requests.Session()
+    session.get(f"{base}/hub/login", timeout=30)
+    form = {"username": account["name"], "password": account["password"]}
+    form["_xsrf"] = session.cookies.get("_xsrf") or ""
+    answer = session.post(f"{base}/hub/login", data=form, allow_redirects=False, timeout=30)
+    assert answer.status_code == 302, answer.text[:300]
+    return session
+
+
+def browser_log_in(context: Any, base: str, account: dict[str, str], target: str) -> Any:
+    """Log in through the hub's page, straight on to ``target`` (no server of one's own)."""
+    page = context.new_page()
+    page.goto(f"{base}/hub/login?next={quote(target)}")
+    page.fill("#username_input", account["name"])
+    page.fill("#password_input", account["password"])
+    page.click("#login_submit")
+    page.wait_for_url(f"{base}{target}**", timeout=180_000)
+    return page
+
+
+UNIT, TOTAL = SHOWN.index("Đơn vị"), SHOWN.index("Tổng điểm")
+# The unit's total in the visible ranking table, or "" while it is not shown.
+TOTAL_OF = f"""unit => {{
+    const row = [...document.querySelectorAll('table.hoctap-ranking tbody tr')]
+        .find(r => r.offsetParent !== null && r.cells[{UNIT}].innerText.trim() === unit);
+    return row ? row.cells[{TOTAL}].innerText.trim() : "";
+}}"""
+
+
+def unit_total(page: Any, unit: str) -> str:
+    """The unit's total points as the leaderboard's table shows it."""
+    page.wait_for_function(TOTAL_OF, arg=unit, timeout=90_000)
+    return str(page.evaluate(TOTAL_OF, unit))
+
+
+def test_roles_and_a_module_from_fetch_to_the_judges_leaderboard(home: Path) -> None:
+    settings = Settings.from_env({"HOCTAP_HOME": str(home)})
+    db = open_database(settings)
     seed_demo(db, people=40)
     db.close()
+    course.release(settings, MODULE)
     with running(home, command="hub") as hub, chromium() as browser:
-        accounts = {
-            a["role"]: a
-            for a in json.loads((home / "hub" / "demo-accounts.json").read_text("utf-8"))
-        }
+        base = f"http://127.0.0.1:{hub.lab_port}"
+        accounts_file = home / "hub" / "demo-accounts.json"
+        accounts = {a["role"]: a for a in json.loads(accounts_file.read_text("utf-8"))}
         assert set(accounts) == {"trainee", "trainer", "judge"}
+        assert oct(accounts_file.stat().st_mode)[-3:] == "600"
         for account in accounts.values():  # printed at start-up, as make run shows them
             assert f"tên đăng nhập {account['name']}" in hub.output
             assert account["password"] in hub.output
-        assert oct((home / "hub" / "demo-accounts.json").stat().st_mode)[-3:] == "600"
-        trainee = accounts["trainee"]
-        base = f"http://127.0.0.1:{hub.lab_port}"
-        page = browser.new_page()
+        assert f"{base}{FORMGRADER}" in hub.output
+        assert f"{base}{PAGES}/leaderboard.ipynb" in hub.output
+
+        # Nobody reaches a page without logging in: the hub's log-in page answers instead.
+        anonymous = requests.get(f"{base}{PAGES}/leaderboard.ipynb", timeout=60)
+        assert "/hub/login" in anonymous.url and "hoctap-ranking" not in anonymous.text
+        # Each role against each page.
+        for role, account in accounts.items():
+            session = log_in(base, account)
+            for page in sorted(EVERY_PAGE):
+                url = f"{base}{FORMGRADER}" if page == "formgrader" else f"{base}{PAGES}/{page}"
+                # Voilà sends the status before it runs the page: no need to wait for it.
+                with session.get(url, timeout=120, stream=True) as answer:
+                    expected = 200 if page in MAY_OPEN[role] else 403
+                    assert answer.status_code == expected, (role, page, answer.status_code)
+                    if expected == 403 and page.endswith(".ipynb") and page != "secret.ipynb":
+                        assert "không được mở trang" in answer.content.decode()
+
+        # The trainee: a wrong password is refused; then JupyterLab in their own workspace.
+        trainee, trainer, judge = accounts["trainee"], accounts["trainer"], accounts["judge"]
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
         page.goto(f"{base}/hub/login")
         assert "cùng một người dùng hệ thống" in page.inner_text("body")  # the demo says so
         page.fill("#username_input", trainee["name"])
         page.fill("#password_input", "not-the-password")
         page.click("#login_submit")
         page.wait_for_load_state()
-        assert "/hub/login" in page.url  # refused
+        assert "/hub/login" in page.url
         page.fill("#username_input", trainee["name"])
         page.fill("#password_input", trainee["password"])
         page.click("#login_submit")
         page.wait_for_url(f"**/user/{trainee['name']}/lab**", timeout=180_000)
-        page.locator(".jp-LauncherCard, .jp-Launcher").first.wait_for(timeout=120_000)
-        # The trainer's formgrader, opened in a tab of its own (JupyterHub >= 4.1 forbids
-        # framing it inside JupyterLab).
-        trainer = accounts["trainer"]
-        formgrader = f"{base}/user/{trainer['name']}/formgrader"
-        assert formgrader in hub.output
-        context = browser.new_context()  # the trainer's own browser: logs in, then the tab
-        grader = context.new_page()
-        grader.goto(f"{base}/hub/login")
-        grader.fill("#username_input", trainer["name"])
-        grader.fill("#password_input", trainer["password"])
-        grader.click("#login_submit")
-        grader.wait_for_url(f"**/user/{trainer['name']}/lab**", timeout=180_000)
-        grader.goto(formgrader)
-        grader.get_by_text("Manage Assignments").first.wait_for(timeout=120_000)
-        context.close()
-        # The judges' pages run beside the hub, behind a token printed at start-up.
-        token = (home / "voila-token").read_text("utf-8").strip()
-        board = f"http://127.0.0.1:{hub.lab_port + 3}/voila/render/leaderboard.ipynb"
-        assert f"{board}?token={token}" in hub.output
-        page.goto(f"{board}?token={token}")
-        page.locator("table.hoctap-ranking:visible").first.wait_for(timeout=90_000)
-    # The trainee's JupyterLab opened on their own workspace, set up to submit in their name.
-    config = home / "trainees" / trainee["name"] / "nbgrader_config.py"
-    assert f"c.CourseDirectory.student_id = {trainee['name']!r}" in config.read_text("utf-8")
+
+        # The contest page knows the trainee from the log-in, whatever header the browser
+        # sends to claim another name.
+        spoofing = browser.new_context(extra_http_headers={"X-Hoctap-Hub-User": judge["name"]})
+        spoofing.add_cookies(page.context.cookies())
+        quiz = spoofing.new_page()
+        quiz.goto(f"{base}{PAGES}/quiz.ipynb?contest=thi-tim-hieu-mau")
+        quiz.get_by_text("vào thi với tài khoản").wait_for(timeout=120_000)
+        assert f"tài khoản {trainee['name']}:" in quiz.inner_text("body")
+        spoofing.close()
+
+        # The judge opens the leaderboard before the trainee's work is graded.
+        judges = browser.new_context()
+        board = browser_log_in(judges, base, judge, f"{PAGES}/leaderboard.ipynb")
+        unit = trainee_unit(settings, trainee["name"])
+        before = unit_total(board, unit)
+
+        # The trainee fetches the module, answers every check right by clicking, submits.
+        def lab(path: str) -> str:
+            return f"{base}/user/{trainee['name']}{path}"
+
+        labsteps.fetch(page, lab, MODULE)
+        labsteps.open_and_run_all(page, lab, MODULE)
+        source = Path(__file__).parent.parent / "courses" / MODULE / f"{MODULE}.ipynb"
+        for answer, nth in labsteps.answer_key(source):
+            labsteps.choose(page, answer, nth)
+        page.keyboard.press("Control+s")
+        labsteps.submit(page, lab, MODULE)
+
+        # The trainer collects and autogrades in the course's formgrader, in a tab of its own.
+        trainers = browser.new_context()
+        grader = browser_log_in(trainers, base, trainer, f"{FORMGRADER}/manage_assignments")
+        row = grader.locator("tr", has_text=MODULE).first
+        row.locator("td.collect a").click(timeout=90_000)
+        grader.get_by_text(f"Successfully collected submissions of '{MODULE}'").wait_for(
+            timeout=120_000
+        )
+        grader.goto(f"{base}{FORMGRADER}/manage_submissions/{MODULE}")
+        mine = grader.locator("tr", has_text=trainee["name"]).first
+        mine.locator("td.autograde a").click(timeout=90_000)
+        grader.get_by_text(f"Successfully autograded '{MODULE}'").wait_for(timeout=240_000)
+        trainers.close()
+
+        # The judge asks for fresh figures: the unit's total moves.
+        board.get_by_role("button", name="Tính lại theo số liệu mới").click()
+        board.wait_for_function(
+            f"([unit, before]) => !['', before].includes(({TOTAL_OF})(unit))",
+            arg=[unit, before],
+            timeout=120_000,
+        )
+        after = unit_total(board, unit)
+        judges.close()
+
+    with course.gradebook_of(settings) as gradebook:
+        submission = gradebook.find_submission(MODULE, trainee["name"])
+        assert submission.score == 9.0  # the nine checks; the written parts await the trainer
+    assert float(after.replace(",", ".")) > float(before.replace(",", "."))
+    # The trainee's workspace is set up to submit in their name, through the hub's groups.
+    config = (home / "trainees" / trainee["name"] / "nbgrader_config.py").read_text("utf-8")
+    assert f"c.CourseDirectory.student_id = {trainee['name']!r}" in config
+    assert "JupyterHubAuthPlugin" in config
+
+
+def trainee_unit(settings: Settings, code: str) -> str:
+    from sqlalchemy import select
+
+    from hoctap.db.models import Person
+
+    db = open_database(settings)
+    try:
+        with db.session() as session:
+            person = session.scalars(select(Person).where(Person.code == code)).one()
+            return person.unit.name
+    finally:
+        db.close()

@@ -87,6 +87,23 @@ def test_a_wrong_phone_ending_is_refused_on_the_page(db: Database, contest) -> N
     assert app.paper is None and "Bốn số cuối" in app.message.value
 
 
+def test_behind_the_hub_the_log_in_says_who_takes_part(db: Database, contest) -> None:  # noqa: F811
+    clock = Clock(OPENING + timedelta(hours=1))
+    app = QuizApp(db, contest, clock, account="hv001")
+    assert not find(app.root, widgets.Text)  # no code, phone or name to type
+    page = "".join(w.value for w in find(app.root, widgets.HTML))
+    assert "hv001" in page
+    send(app.consent, {"value": True})
+    click(find(app.root, widgets.Button, "Vào thi")[0])
+    assert app.paper is not None, app.message.value
+    again = QuizApp(db, contest, clock, account="hv001")  # the same entrant, the same attempt
+    click(find(again.root, widgets.Button, "Vào thi")[0])
+    assert again.paper is not None and again.paper.attempt_id == app.paper.attempt_id
+    stranger = QuizApp(db, contest, clock, account="giamkhao")
+    assert stranger.paper is None and not find(stranger.root, widgets.Button, "Vào thi")
+    assert "không có trong danh sách học viên" in stranger.message.value
+
+
 def test_forged_messages_are_refused_and_nothing_is_stored(db: Database, contest) -> None:  # noqa: F811
     clock = Clock(OPENING + timedelta(hours=1))
     app = enter(db, contest, clock)

@@ -77,6 +77,11 @@ def trainee_dir(settings: Settings, student: str) -> Path:
         f"c.Exchange.root = {str(settings.exchange_dir)!r}",
         f"c.Exchange.assignment_dir = {str(folder)!r}",
         "c.ExchangeFactory.fetch_assignment = 'hoctap.grading.exchange.RecordedFetch'",
+        "import os",
+        "",
+        "if os.environ.get('JUPYTERHUB_API_TOKEN'):",
+        "    # Behind JupyterHub: the courses of the trainee's groups (nbgrader-<course>).",
+        "    c.Authenticator.plugin_class = 'nbgrader.auth.JupyterHubAuthPlugin'",
     ]
     _write_if_changed(folder / "nbgrader_config.py", lines)
     return folder

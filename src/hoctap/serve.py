@@ -43,6 +43,9 @@ class Service:
     ready_url: str
     show_url: str
     log_path: Path
+    extra_env: dict[str, str] = field(default_factory=dict)
+    ready_below: int = 500
+    """Ready when ready_url answers with a status below this (a 404 may mean "not yet")."""
     process: subprocess.Popen[bytes] | None = None
     log: IO[bytes] | None = field(default=None, repr=False)
 
@@ -52,7 +55,7 @@ class Service:
         self.process = subprocess.Popen(
             self.argv,
             cwd=self.cwd,
-            env=env,
+            env={**env, **self.extra_env},
             stdin=subprocess.DEVNULL,
             stdout=self.log,
             stderr=subprocess.STDOUT,
@@ -215,12 +218,12 @@ def voila_service(settings: Settings, port: int, token: str | None = None) -> Se
     )
 
 
-def _answers(url: str) -> bool:
+def _answers(url: str, below: int = 500) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
-            return bool(response.status < 500)
+            return bool(response.status < below)
     except urllib.error.HTTPError as exc:
-        return exc.code < 500
+        return exc.code < below
     except OSError:
         return False
 
@@ -262,7 +265,7 @@ def run(
                         + service.log_tail(),
                         "Xem nhật ký ở trên; nếu cổng bận, chọn cổng khác.",
                     )
-                if _answers(service.ready_url):
+                if _answers(service.ready_url, service.ready_below):
                     pending.remove(service)
             if time.monotonic() > deadline:
                 names = ", ".join(s.name for s in pending)

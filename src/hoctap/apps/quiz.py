@@ -54,11 +54,17 @@ class QuizApp:
     """One participant's page: identify, answer, hand in, see the result."""
 
     def __init__(
-        self, db: Database, loaded: LoadedContest, now: sessions.Clock = sessions.server_now
+        self,
+        db: Database,
+        loaded: LoadedContest,
+        now: sessions.Clock = sessions.server_now,
+        account: str = "",
     ) -> None:
         self.db = db
         self.loaded = loaded
         self.now = now
+        self.account = account
+        """The hub log-in of the person at this page; empty when the page has no log-in."""
         self.entrant_id: int | None = None
         self.paper: sessions.Paper | None = None
         self.index = 0
@@ -90,6 +96,9 @@ class QuizApp:
     # -- who takes part ------------------------------------------------------------------
 
     def show_identify(self) -> None:
+        if self.account:
+            self.show_logged_in()
+            return
         contest = self.loaded.contest
         self.code = _text("Mã học viên", "ví dụ: hv001")
         self.tail = _text("4 số cuối điện thoại", "nếu đơn vị đã khai số điện thoại")
@@ -98,11 +107,7 @@ class QuizApp:
         self.found = widgets.Dropdown(description="Chọn tên", options=[], layout=_WIDE,
                                       style=_LABELS)  # fmt: skip
         self.phone = _text("Số điện thoại", "ví dụ: 0912 345 678")
-        self.consent = widgets.Checkbox(
-            description="Tôi đồng ý công bố họ tên và đơn vị của tôi trong kết quả cuộc thi.",
-            layout={"width": "40rem"},
-            indent=False,
-        )
+        self.consent = self._consent_box()
         by_code = widgets.VBox(
             [self.code, self.tail, make_button("Vào thi", self._enter_by_code, "primary")]
         )
@@ -134,6 +139,48 @@ class QuizApp:
             "vẫn làm tiếp được bài đang làm.</p>"
         )
         self.body.children = [intro, chooser, self.consent]
+
+    def _consent_box(self) -> widgets.Checkbox:
+        return widgets.Checkbox(
+            description="Tôi đồng ý công bố họ tên và đơn vị của tôi trong kết quả cuộc thi.",
+            layout={"width": "40rem"},
+            indent=False,
+        )
+
+    def show_logged_in(self) -> None:
+        """Behind the hub: the log-in says who takes part; they only confirm and consent."""
+        found = sessions.logged_in_person(self.db, self.account)
+        if found is None:
+            self.body.children = []
+            self.say(
+                f"Tài khoản {self.account} không có trong danh sách học viên nên chưa vào thi "
+                "được. Hãy báo giảng viên hoặc ban tổ chức để được thêm vào danh sách.",
+                "error",
+            )
+            return
+        self.consent = self._consent_box()
+        minutes = int(self.loaded.contest.time_limit.total_seconds() // 60)
+        self.body.children = [
+            widgets.HTML(
+                f"<p>Anh/chị vào thi với tài khoản <b>{escape(self.account)}</b>: "
+                f"<b>{escape(found[0])}</b>, {escape(found[1])}.</p>"
+                f"<p>Thời gian làm bài: <b>{minutes} phút</b>, tính từ khi vào thi, theo đồng "
+                "hồ của máy chủ. Câu trả lời được lưu ngay khi chọn: mất mạng hay đóng trang, "
+                "mở lại vẫn làm tiếp được bài đang làm.</p>"
+            ),
+            self.consent,
+            make_button("Vào thi", self._enter_logged_in, "primary"),
+        ]
+
+    def _enter_logged_in(self, _button: object) -> None:
+        try:
+            entrant = sessions.enter_logged_in(
+                self.db, self.loaded, self.account, self.consent.value, self.now
+            )
+        except HoctapError as error:
+            self.refuse(error)
+            return
+        self._start(entrant.id)
 
     def _enter_by_code(self, _button: object) -> None:
         try:
@@ -421,8 +468,13 @@ def contest_name(query: str | None = None) -> str:
     return (values.get("contest") or [""])[0]
 
 
-def build(name: str = "", now: sessions.Clock = sessions.server_now) -> widgets.Widget:
-    """The page for a contest by name; without a name, the open contests to choose from."""
+def build(
+    name: str = "", now: sessions.Clock = sessions.server_now, account: str = ""
+) -> widgets.Widget:
+    """The page for a contest by name; without a name, the open contests to choose from.
+
+    ``account`` is the hub log-in of the person at the page (empty without the hub).
+    """
     from hoctap.contest.catalog import find_contest, list_contests
     from hoctap.db import open_database
 
@@ -443,7 +495,7 @@ def build(name: str = "", now: sessions.Clock = sessions.server_now) -> widgets.
                 return widgets.HTML(f"{_STYLE}<div class='hoctap-quiz'><h1>Các cuộc thi đang "
                                     f"mở</h1><ul>{links}</ul></div>")  # fmt: skip
             name = found[0].contest.name
-        return QuizApp(db, find_contest(db.settings, name), now).root
+        return QuizApp(db, find_contest(db.settings, name), now, account).root
     except HoctapError as error:
         return widgets.HTML(
             f"{_STYLE}<div class='hoctap-quiz'><p class='error'>{escape(error.message)} "
@@ -455,4 +507,8 @@ def show() -> None:
     """Display the quiz page in a notebook (``voila_apps/quiz.ipynb`` calls this)."""
     from IPython.display import display
 
-    display(build(contest_name()))  # type: ignore[no-untyped-call]
+    from hoctap.hub.pages import USER_ENV
+
+    # Behind the hub, the pages service puts the logged-in name in the request it passes on.
+    account = os.environ.get(USER_ENV, "")
+    display(build(contest_name(), account=account))  # type: ignore[no-untyped-call]

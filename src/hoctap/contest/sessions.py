@@ -135,13 +135,40 @@ def enter_person(
     now: Clock = server_now,
 ) -> Entrant:
     """The roster person with this code enters the contest (again: the same entrant)."""
+    return _enter(db, loaded, code, phone_tail, consent, now)
+
+
+def enter_logged_in(
+    db: Database, loaded: LoadedContest, code: str, consent: bool, now: Clock = server_now
+) -> Entrant:
+    """The roster person logged in (on the hub) under this code enters: the log-in proves who
+    they are, so no phone digits are asked."""
+    return _enter(db, loaded, code, None, consent, now)
+
+
+def logged_in_person(db: Database, code: str) -> tuple[str, str] | None:
+    """(full name, unit name) of the roster person with this hub log-in, if there is one."""
+    with db.session() as session:
+        person = session.scalar(select(Person).where(Person.code == code.strip().lower()))
+        return (person.full_name, person.unit.name) if person is not None else None
+
+
+def _enter(
+    db: Database,
+    loaded: LoadedContest,
+    code: str,
+    phone_tail: str | None,
+    consent: bool,
+    now: Clock,
+) -> Entrant:
     with db.session() as session:
         person = session.scalar(select(Person).where(Person.code == code.strip().lower()))
         if person is None:
             raise Refused(
                 f"Không có học viên mã '{code}'.", "Tìm theo họ tên và đơn vị nếu không nhớ mã."
             )
-        _check_phone(person, phone_tail)
+        if phone_tail is not None:
+            _check_phone(person, phone_tail)
         entrant = session.scalar(
             select(Entrant).where(
                 Entrant.contest == loaded.contest.name, Entrant.person_id == person.id

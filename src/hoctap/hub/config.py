@@ -15,13 +15,23 @@ from typing import Any
 
 from jupyterhub.auth import Authenticator
 from jupyterhub.spawner import SimpleLocalProcessSpawner
-from traitlets import default
+from traitlets import Bool, default
 
 from hoctap.errors import HoctapError
-from hoctap.hub.accounts import TRAINEE, TRAINER, check_password, load_accounts
+from hoctap.hub.accounts import (
+    JUDGE,
+    ROLE_NAMES,
+    TRAINEE,
+    TRAINER,
+    check_password,
+    load_accounts,
+)
 from hoctap.settings import Settings, project_root
 
 HOST = "127.0.0.1"
+JUDGES_GROUP = "hoctap-giamkhao"
+_KEEP_ENV = ("HOCTAP_HOME", "HOCTAP_DB_URL", "HOCTAP_GRADEBOOK_URL", "JUPYTER_CONFIG_PATH",
+             "JUPYTER_PATH", "PATH", "LANG")  # fmt: skip
 DEMO_NOTICE = (
     "Bản chạy thử trên một máy: mọi tài khoản chạy bằng cùng một người dùng hệ thống, nên chưa "
     "tách riêng dữ liệu từng người. Máy chủ của tỉnh dùng cấu hình trong deploy/."
@@ -45,6 +55,10 @@ class HoctapAuthenticator(Authenticator):  # type: ignore[misc]
 class HoctapSpawner(SimpleLocalProcessSpawner):  # type: ignore[misc]
     """JupyterLab in Vietnamese; the folder it opens on depends on the account's role."""
 
+    course_service = Bool(
+        False, help="The course runs as the hub's service; trainers' servers do not open it."
+    ).tag(config=True)
+
     @default("home_dir")
     def _home_for_role(self) -> str:
         from hoctap.course import ensure_course_dir, trainee_dir
@@ -54,11 +68,48 @@ class HoctapSpawner(SimpleLocalProcessSpawner):  # type: ignore[misc]
         role = account.role if account else TRAINEE
         if role == TRAINEE:
             return str(trainee_dir(settings, self.user.name))
-        if role == TRAINER:
+        if role == TRAINER and not self.course_service:
             return str(ensure_course_dir(settings))
+        # Behind the hub the course is a service of its own (nbgrader's set-up for several
+        # trainers); a trainer's and a judge's own servers get a folder of their own.
         folder = settings.home / "hub" / "users" / self.user.name
         folder.mkdir(parents=True, exist_ok=True)
         return str(folder)
+
+
+def course_service(settings: Settings, port: int) -> dict[str, Any]:
+    """The course as the hub's service (nbgrader's set-up for a course with several
+    trainers): a Jupyter server on the course folder, the formgrader at /services/<course>/."""
+    from hoctap.course import COURSE_ID, ensure_course_dir
+    from hoctap.serve import child_env
+
+    course = ensure_course_dir(settings)
+    env = child_env(settings)
+    argv = [str(Path(sys.executable).parent / "jupyterhub-singleuser"),
+            f"--ServerApp.root_dir={course}"]  # fmt: skip
+    if os.geteuid() == 0:
+        argv.append("--allow-root")
+    return {
+        "name": COURSE_ID,
+        "display": True,
+        "info": {"title": "Khoá học: trình chấm bài của giảng viên"},
+        "url": f"http://{HOST}:{port}",
+        "command": argv,
+        "cwd": str(course),
+        "environment": {
+            **{key: env[key] for key in _KEEP_ENV if key in env},
+            "JUPYTERHUB_DEFAULT_URL": "/formgrader",
+        },
+        "oauth_no_confirm": True,
+    }
+
+
+def pages_api_token(settings: Settings) -> str:
+    """The pages service's token for the hub's API, kept in the data folder."""
+    from hoctap.serve import kept_token
+
+    (settings.home / "hub").mkdir(parents=True, exist_ok=True)
+    return kept_token(settings, "hub/pages-api-token")
 
 
 def proxy_command() -> str:
@@ -77,8 +128,55 @@ def proxy_command() -> str:
     )
 
 
-def configure(c: Any, settings: Settings, port: int) -> None:
-    """Fill JupyterHub's config object ``c`` for this data folder."""
+def groups_and_roles(settings: Settings) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """JupyterHub's groups for the accounts, and the roles that give each group its pages.
+
+    nbgrader's names: ``nbgrader-<course>`` for trainees and ``formgrade-<course>`` for trainers
+    (its JupyterHubAuthPlugin reads them); judges have a group of their own.
+    """
+    from hoctap.course import COURSE_ID
+    from hoctap.hub import pages
+
+    group_of = {
+        TRAINEE: f"nbgrader-{COURSE_ID}",
+        TRAINER: f"formgrade-{COURSE_ID}",
+        JUDGE: JUDGES_GROUP,
+    }
+    members: dict[str, list[str]] = {group: [] for group in group_of.values()}
+    for account in load_accounts(settings).values():
+        members[group_of[account.role]].append(account.name)
+    groups = {group: {"users": sorted(names)} for group, names in members.items()}
+    access = f"access:services!service={pages.SERVICE}"
+    roles: list[dict[str, Any]] = [
+        {
+            "name": f"hoctap-{role}",
+            "description": f"Các trang của {ROLE_NAMES[role]}",
+            "groups": [group],
+            "scopes": [access, *pages.ROLE_SCOPES[role]],
+        }
+        for role, group in group_of.items()
+    ]
+    # Trainers reach the course service (its formgrader), as nbgrader's JupyterHub set-up
+    # gives the formgrade-<course> group access to the course's service.
+    roles[1]["scopes"].append(f"access:services!service={COURSE_ID}")
+    # A trainee's server asks the hub which courses they are in (nbgrader's
+    # JupyterHubAuthPlugin reads the user's own groups), so its token may read them.
+    roles.append(
+        {
+            "name": "server",
+            "scopes": ["users:activity!user", "access:servers!server", "read:users:groups!user"],
+        }
+    )
+    return groups, roles
+
+
+def configure(c: Any, settings: Settings, port: int, pages_port: int | None = None) -> None:
+    """Fill JupyterHub's config object ``c`` for this data folder.
+
+    With ``pages_port``, Voilà's pages (started beside the hub on that port) are the hub's
+    service ``hoctap-pages``, reached through the proxy and behind the hub's log-in.
+    """
+    from hoctap.hub import pages
     from hoctap.serve import child_env
 
     folder = settings.home / "hub"
@@ -86,17 +184,39 @@ def configure(c: Any, settings: Settings, port: int) -> None:
     c.JupyterHub.ip = HOST
     c.JupyterHub.port = port
     c.JupyterHub.hub_ip = HOST
-    # The proxy's API listens on port + 1 (JupyterHub's default); the hub itself on port + 2.
+    # The hub itself on port + 2, behind the proxy.
     c.JupyterHub.hub_port = port + 2
     c.JupyterHub.db_url = f"sqlite:///{folder / 'jupyterhub.sqlite'}"
     c.JupyterHub.cookie_secret_file = str(folder / "jupyterhub_cookie_secret")
     c.JupyterHub.pid_file = str(folder / "jupyterhub.pid")
     c.ConfigurableHTTPProxy.command = [proxy_command()]
+    # The proxy's API on port + 1 (JupyterHub's default, 8001, would clash between two hubs).
+    c.ConfigurableHTTPProxy.api_url = f"http://{HOST}:{port + 1}"
     c.ConfigurableHTTPProxy.pid_file = str(folder / "proxy.pid")
     c.JupyterHub.authenticator_class = HoctapAuthenticator
     c.Authenticator.allow_all = True  # only the accounts file's names can log in at all
     c.JupyterHub.spawner_class = HoctapSpawner
     c.JupyterHub.template_vars = {"announcement": DEMO_NOTICE}
+    groups, roles = groups_and_roles(settings)
+    c.JupyterHub.load_groups = groups
+    c.JupyterHub.load_roles = roles
+    c.JupyterHub.custom_scopes = {
+        scope: {"description": text} for scope, text in pages.SCOPES.items()
+    }
+    if pages_port is not None:
+        c.JupyterHub.services = [
+            course_service(settings, pages_port + 1),
+            {
+                "name": pages.SERVICE,
+                "display": True,
+                "info": {"title": "Các trang hoctap"},
+                "url": f"http://{HOST}:{pages_port}",
+                "api_token": pages_api_token(settings),
+                "oauth_client_id": pages.CLIENT_ID,
+                "oauth_no_confirm": True,
+                "oauth_client_allowed_scopes": list(pages.SCOPES),
+            },
+        ]
     c.Spawner.cmd = [str(Path(sys.executable).parent / "jupyterhub-singleuser")]
     c.Spawner.default_url = "/lab"
     c.Spawner.http_timeout = 120
@@ -104,6 +224,5 @@ def configure(c: Any, settings: Settings, port: int) -> None:
     if os.geteuid() == 0:
         c.Spawner.args = ["--allow-root"]  # the demo on a root CI machine; deploy/ does not
     env = child_env(settings)
-    keep = ("HOCTAP_HOME", "HOCTAP_DB_URL", "HOCTAP_GRADEBOOK_URL", "JUPYTER_CONFIG_PATH",
-            "JUPYTER_PATH", "PATH", "LANG")  # fmt: skip
-    c.Spawner.environment = {key: env[key] for key in keep if key in env}
+    c.Spawner.environment = {key: env[key] for key in _KEEP_ENV if key in env}
+    c.HoctapSpawner.course_service = pages_port is not None

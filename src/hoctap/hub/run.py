@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
+from hoctap.course import COURSE_ID
 from hoctap.errors import HoctapError
+from hoctap.hub import pages
 from hoctap.hub.accounts import ROLE_NAMES, TRAINER, Account, demo_accounts
-from hoctap.serve import HOST, Service, kept_token, port_free, run, voila_service
+from hoctap.serve import HOST, Service, port_free, run, voila_service
 from hoctap.settings import Settings
 
 DEFAULT_HUB_PORT = 8000
-VOILA_TOKEN_FILE = "voila-token"
 
 
 def _demo_trainee(settings: Settings) -> tuple[str, str]:
@@ -41,7 +43,25 @@ def _demo_trainee(settings: Settings) -> tuple[str, str]:
     return row[0], f"{row[1]}, {row[2]}"
 
 
-def hub_service(settings: Settings, port: int) -> Service:
+def pages_service(settings: Settings, port: int, pages_port: int) -> Service:
+    """Voilà's pages as the hub's service: behind its log-in, under /services/hoctap-pages/."""
+    from hoctap.hub.config import pages_api_token
+
+    service = voila_service(settings, pages_port)
+    service.argv += [
+        f"--Voila.base_url={pages.PREFIX}",
+        "--Voila.identity_provider_class=hoctap.hub.identity.PagesIdentityProvider",
+        "--Voila.authorizer_class=jupyterhub.singleuser.extension.JupyterHubAuthorizer",
+        f"--VoilaConfiguration.http_header_envs={pages.USER_HEADER}",
+    ]
+    hub_api = f"http://{HOST}:{port + 2}/hub/api"
+    service.extra_env = pages.service_env(hub_api, "", pages_api_token(settings))
+    service.ready_url = f"http://{HOST}:{pages_port}{pages.PREFIX}voila/static/voila.js"
+    service.show_url = f"http://{HOST}:{port}{pages.PREFIX}voila/render/overview.ipynb"
+    return service
+
+
+def hub_service(settings: Settings, port: int, pages_port: int | None = None) -> Service:
     folder = settings.home / "hub"
     folder.mkdir(parents=True, exist_ok=True)
     config = folder / "jupyterhub_config.py"
@@ -49,7 +69,7 @@ def hub_service(settings: Settings, port: int) -> Service:
         "# Written by `hoctap hub` at each start: edit hoctap.hub.config instead.\n"
         "from hoctap.hub.config import configure\n"
         "from hoctap.settings import Settings\n\n"
-        f"configure(get_config(), Settings.from_env(), {port})  # noqa: F821\n",
+        f"configure(get_config(), Settings.from_env(), {port}, {pages_port})  # noqa: F821\n",
         encoding="utf-8",
     )
     base = f"http://{HOST}:{port}"
@@ -57,10 +77,28 @@ def hub_service(settings: Settings, port: int) -> Service:
         "JupyterHub",
         [sys.executable, "-m", "jupyterhub", "-f", str(config)],
         folder,
-        f"{base}/hub/api",
+        f"{base}/hub/api",  # through the proxy: answers once the hub has added its routes
         f"{base}/hub/login",
         settings.home / "logs" / "jupyterhub.log",
+        ready_below=400,
     )
+
+
+def stop_left_proxy(settings: Settings) -> None:
+    """Stop the hub's proxy if it outlived the hub (it runs in a session of its own, and a hub
+    stopped during its start-up leaves it running)."""
+    import os
+    import signal
+
+    pid_file = settings.home / "hub" / "proxy.pid"
+    try:
+        pid = int(pid_file.read_text(encoding="utf-8").strip())
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except (OSError, ValueError):
+        return
+    if b"configurable-http-proxy" in command:
+        os.kill(pid, signal.SIGTERM)
+    pid_file.unlink(missing_ok=True)
 
 
 def hub(
@@ -71,23 +109,24 @@ def hub(
 ) -> int:
     """Start the demo hub, and Voilà's pages beside it; returns the exit status when it stops.
 
-    Until the pages are services behind the hub's log-in, Voilà runs on its own port and asks
-    for a token kept in the data folder (HOCTAP_HOME/voila-token), printed for the judges.
+    Voilà's pages run on their own port (127.0.0.1 only) as the hub's service ``hoctap-pages``:
+    people reach them through the hub's address, logged in, each page open to the roles that
+    may see it (``hoctap.hub.pages``).
     """
     from hoctap.hub.config import proxy_command
 
     voila_port = voila_port or port + 3
-    if not all(port_free(p) for p in (port, port + 1, port + 2, voila_port)):
+    ports = (port, port + 1, port + 2, voila_port, voila_port + 1)
+    if not all(port_free(p) for p in ports):
         raise HoctapError(
-            f"Một trong các cổng {port}, {port + 1}, {port + 2}, {voila_port} trên {HOST} đang "
-            "bận (hub dùng ba cổng liền nhau, Voilà một cổng).",
+            f"Một trong các cổng {', '.join(map(str, ports))} trên {HOST} đang bận (hub dùng "
+            "ba cổng liền nhau; các trang Voilà một cổng và khoá học cổng kế tiếp).",
             "Dừng chương trình đang dùng cổng đó, hoặc chọn cổng khác với --port.",
         )
     proxy_command()  # fails early, in Vietnamese, if npm's proxy is missing
     accounts = demo_accounts(settings, _demo_trainee(settings))
-    service = hub_service(settings, port)
-    token = kept_token(settings, VOILA_TOKEN_FILE)
-    pages = voila_service(settings, voila_port, token)
+    service = hub_service(settings, port, voila_port)
+    voila = pages_service(settings, port, voila_port)
 
     def ready() -> None:
         say("")
@@ -99,20 +138,25 @@ def hub(
                 f"mật khẩu {account.password}   ({account.label})"
             )
         trainer = next(a.name for a in accounts.values() if a.role == TRAINER)
-        # JupyterHub >= 4.1 forbids framing a user's server (CSP frame-ancestors 'none'), so
+        # JupyterHub >= 4.1 forbids framing a Jupyter server (CSP frame-ancestors 'none'), so
         # the formgrader's tab inside JupyterLab stays blank; nbgrader's documented way round
         # it without weakening that protection is to open the formgrader in a tab of its own.
         base = service.show_url.removesuffix("/hub/login")
-        say(f"Trình chấm bài (giảng viên), mở ở thẻ riêng: {base}/user/{trainer}/formgrader")
-        render = f"http://{HOST}:{voila_port}/voila/render"
-        say(f"Trang xếp loại (giám khảo): {render}/leaderboard.ipynb?token={token}")
-        say(f"Kết quả cuộc thi (ban tổ chức): {render}/results.ipynb?token={token}")
-        say("  Bản chạy thử: mọi tài khoản chạy bằng cùng một người dùng hệ thống; các trang "
-            "Voilà dùng mã (token) riêng, chưa qua đăng nhập của hub.")  # fmt: skip
+        say(f"Trình chấm bài của khoá học (giảng viên {trainer}), mở ở thẻ riêng: "
+            f"{base}/services/{COURSE_ID}/formgrader")  # fmt: skip
+        render = f"{base}{pages.PREFIX}voila/render"
+        say("Các trang (đăng nhập bằng tài khoản trên; mỗi vai trò mở được trang của mình):")
+        for page, title in pages.PAGE_TITLES.items():
+            roles = [ROLE_NAMES[r] for r in ROLE_NAMES if page in pages.pages_for(r)]
+            say(f"  {title:<25} {render}/{page}   ({', '.join(roles)})")
+        say("  Bản chạy thử: mọi tài khoản chạy bằng cùng một người dùng hệ thống.")
         say(f"  Dữ liệu: {settings.home}")
         say("Nhấn Ctrl-C để dừng.")
 
-    return run(settings, [service, pages], say=say, on_ready=ready)
+    try:
+        return run(settings, [service, voila], say=say, on_ready=ready)
+    finally:
+        stop_left_proxy(settings)
 
 
 def _role_order(account: Account) -> int:

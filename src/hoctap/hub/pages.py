@@ -1,0 +1,74 @@
+"""Voilà's pages as a JupyterHub service: log-in through the hub, and roles deciding the pages.
+
+Voilà runs beside the hub (``hoctap hub`` supervises both), registered as the external service
+``hoctap-pages`` and reached through the hub's proxy under /services/hoctap-pages/. Its identity
+provider is JupyterHub's own OAuth client for Jupyter servers, with one more check: each page
+asks for a custom scope, which the hub grants through roles given to groups (trainees,
+trainers, judges). Someone logged in without the page's scope gets a 403 that says why.
+
+A trainee's quiz page knows who they are from the log-in: the identity provider puts the hub
+name in a request header that Voilà passes to the page's kernel (``VoilaConfiguration.
+http_header_envs``), after discarding any header of that name the browser sent.
+"""
+
+from __future__ import annotations
+
+import json
+
+from hoctap.hub.accounts import JUDGE, TRAINEE, TRAINER
+
+SERVICE = "hoctap-pages"
+PREFIX = f"/services/{SERVICE}/"
+CLIENT_ID = f"service-{SERVICE}"
+USER_HEADER = "X-Hoctap-Hub-User"
+USER_ENV = "HTTP_" + USER_HEADER.upper().replace("-", "_")
+"""Where a page's kernel finds the logged-in hub user (set only behind the hub)."""
+
+SCOPES = {
+    "custom:hoctap:quiz": "Làm bài thi tìm hiểu bằng tài khoản của mình",
+    "custom:hoctap:progress": "Xem tiến độ học tập theo đơn vị (giảng viên)",
+    "custom:hoctap:results": "Xem kết quả đầy đủ của cuộc thi",
+    "custom:hoctap:leaderboard": "Xem bảng xếp loại Đơn vị học tập (giám khảo)",
+}
+PAGE_SCOPES = {
+    "overview.ipynb": None,  # counts only: anyone logged in
+    "quiz.ipynb": "custom:hoctap:quiz",
+    "progress.ipynb": "custom:hoctap:progress",
+    "results.ipynb": "custom:hoctap:results",
+    "leaderboard.ipynb": "custom:hoctap:leaderboard",
+}
+ROLE_SCOPES = {
+    TRAINEE: ["custom:hoctap:quiz"],
+    TRAINER: ["custom:hoctap:progress", "custom:hoctap:results"],
+    JUDGE: ["custom:hoctap:leaderboard", "custom:hoctap:results"],
+}
+PAGE_TITLES = {
+    "overview.ipynb": "Tổng quan",
+    "quiz.ipynb": "Thi tìm hiểu",
+    "progress.ipynb": "Tiến độ học tập",
+    "results.ipynb": "Kết quả cuộc thi",
+    "leaderboard.ipynb": "Xếp loại Đơn vị học tập",
+}
+
+
+def pages_for(role: str) -> list[str]:
+    """The pages an account of this role may open, in menu order."""
+    granted = set(ROLE_SCOPES.get(role, []))
+    return [page for page, scope in PAGE_SCOPES.items() if scope is None or scope in granted]
+
+
+def service_env(hub_api_url: str, public_host: str, api_token: str) -> dict[str, str]:
+    """What JupyterHub's OAuth client reads from the environment, for an external service."""
+    access = [f"access:services!service={SERVICE}"]
+    return {
+        "JUPYTERHUB_SERVICE_NAME": SERVICE,
+        "JUPYTERHUB_API_TOKEN": api_token,
+        "JUPYTERHUB_API_URL": hub_api_url,
+        "JUPYTERHUB_BASE_URL": "/",
+        "JUPYTERHUB_SERVICE_PREFIX": PREFIX,
+        "JUPYTERHUB_CLIENT_ID": CLIENT_ID,
+        "JUPYTERHUB_OAUTH_CALLBACK_URL": f"{PREFIX}oauth_callback",
+        "JUPYTERHUB_OAUTH_ACCESS_SCOPES": json.dumps(access),
+        "JUPYTERHUB_OAUTH_SCOPES": json.dumps(access),
+        "JUPYTERHUB_HOST": public_host,
+    }
