@@ -8,10 +8,12 @@ Debian's Chromium. One hub serves the whole story, because starting it is the sl
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import psutil
 import pytest
 import requests
 
@@ -138,6 +140,8 @@ def test_roles_and_a_module_from_fetch_to_the_judges_leaderboard(home: Path) -> 
         board = browser_log_in(judges, base, judge, f"{PAGES}/leaderboard.ipynb")
         unit = trainee_unit(settings, trainee["name"])
         before = unit_total(board, unit)
+        board.wait_for_timeout(5_000)  # the page checks its server every 4 s
+        assert board.locator("#hoctap-connection").is_hidden()
 
         # The trainee fetches the module, answers every check right by clicking, submits.
         def lab(path: str) -> str:
@@ -173,6 +177,21 @@ def test_roles_and_a_module_from_fetch_to_the_judges_leaderboard(home: Path) -> 
             timeout=120_000,
         )
         after = unit_total(board, unit)
+
+        # The hub dies: the supervisor starts it again, and people log in as before.
+        hub_process = next(
+            child
+            for child in psutil.Process(hub.process.pid).children()
+            if "jupyterhub" in " ".join(child.cmdline())
+        )
+        hub_process.kill()
+        deadline = time.monotonic() + 180
+        while "JupyterHub đã chạy lại." not in hub.output:
+            assert time.monotonic() < deadline, hub.output[-2000:]
+            time.sleep(0.5)
+        again = log_in(base, judge).get(f"{base}{PAGES}/leaderboard.ipynb", timeout=120)
+        assert again.status_code == 200
+        board.get_by_text("Mất kết nối với máy chủ").wait_for(state="hidden", timeout=30_000)
         judges.close()
 
     with course.gradebook_of(settings) as gradebook:

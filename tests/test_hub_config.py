@@ -30,7 +30,8 @@ def test_each_group_gets_its_pages_and_only_trainers_the_course(home: Path) -> N
     services = {s["name"]: s for s in c.JupyterHub.services}
     assert services["hoctap-pages"]["url"] == "http://127.0.0.1:8003"
     assert services["hoctap"]["url"] == "http://127.0.0.1:8004"
-    assert services["hoctap"]["environment"]["JUPYTERHUB_DEFAULT_URL"] == "/formgrader"
+    # hoctap hub runs both beside the hub (a slow start must not stop the hub's).
+    assert not any("command" in service for service in services.values())
     assert set(services["hoctap-pages"]["oauth_client_allowed_scopes"]) == set(
         c.JupyterHub.custom_scopes
     )

@@ -252,3 +252,63 @@ def test_the_kernel_s_timer_hands_in_at_the_deadline(db: Database, contest) -> N
     clock.advance(minutes=15, seconds=1)
     app._finish()
     assert app.paper is None and "Hết giờ" in app.body.children[0].value
+
+
+@pytest.mark.slow
+def test_a_lost_database_connection_is_said_and_the_answer_saved_when_it_is_back(
+    postgres_server, postgres_template, monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    """The database's connections are cut and refused mid-contest, as when its server stops."""
+    from sqlalchemy import create_engine, text
+
+    from hoctap.contest.catalog import find_contest
+    from hoctap.db import open_database
+    from hoctap.settings import Settings
+    from tests.test_contest_sessions import contest_file, person
+
+    url = postgres_server.create_database(template=postgres_template)
+    monkeypatch.setenv("HOCTAP_DB_URL", url)
+    db = open_database(Settings.from_env())
+    name = url.rsplit("/", 1)[1]
+    admin = create_engine(postgres_server.url(), isolation_level="AUTOCOMMIT")
+
+    def connections(allowed: bool) -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {str(allowed).lower()}'))
+            if not allowed:
+                conn.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = :name AND pid <> pg_backend_pid()"
+                    ),
+                    {"name": name},
+                )
+
+    try:
+        person(db, "hv001", "Nguyễn Văn An", "0912345678")
+        loaded = find_contest(db.settings, str(contest_file(tmp_path)))
+        clock = Clock(OPENING + timedelta(hours=1))
+        app = enter(db, loaded, clock)
+        assert app.paper is not None, app.message.value
+        radios = [
+            i
+            for i, q in enumerate(app.paper.questions)
+            if q.type in ("single_choice", "true_false")
+        ]
+        app.index = radios[0]
+        app._render()
+        shown, widget = current_choice(app)
+        send(widget, {"index": 0})  # saved while the database is there
+        connections(False)
+        send(widget, {"index": 1})
+        assert "mất kết nối với cơ sở dữ liệu" in app.message.value
+        assert "Đã lưu" not in app.message.value
+        assert app.retry.layout.display is None  # the page offers to save again
+        connections(True)
+        click(app.retry)
+        assert "Đã lưu" in app.message.value and app.retry.layout.display == "none"
+        assert saved(db, app.paper.attempt_id) == {shown.name: shown.options[1]}
+    finally:
+        connections(True)
+        admin.dispose()
+        db.close()

@@ -1,4 +1,5 @@
-"""The contest end to end in Chromium: a trainee enters, answers, reloads, resumes, hands in.
+"""The contest end to end in Chromium: a trainee enters, answers, Voilà dies and comes back,
+the trainee resumes and hands in.
 
 Slow: it starts `hoctap serve --no-lab` (Voilà on 127.0.0.1) and drives Debian's Chromium.
 """
@@ -85,7 +86,18 @@ def test_a_trainee_takes_the_contest_in_a_browser(home: Path, tmp_path: Path) ->
         content = page.content()
         memory = kernel_memory_mb(platform.process.pid)
 
-        # The connection drops (a reload): the same paper comes back, the answer still chosen.
+        # Voilà dies mid-contest: the page says so, the supervisor starts Voilà again, the page
+        # says it is back; a reload brings the same paper, the answer still chosen.
+        voila = next(
+            child
+            for child in psutil.Process(platform.process.pid).children()
+            if "voila" in " ".join(child.cmdline())
+        )
+        assert page.locator("#hoctap-connection").is_hidden()  # checked every 4 s so far
+        voila.kill()
+        page.get_by_text("Mất kết nối với máy chủ").wait_for(timeout=30_000)
+        page.get_by_text("Máy chủ đã chạy lại").wait_for(timeout=120_000)
+        assert "Đang khởi động lại Voilà (lần 1/" in platform.output
         enter()
         page.get_by_text("Đã mở lại bài đang làm").wait_for()
         checked = page.locator(".widget-radio-box input:checked")

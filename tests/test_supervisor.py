@@ -52,6 +52,34 @@ def test_a_crash_after_start_stops_the_others_and_fails(tmp_path: Path) -> None:
     assert steady.process is not None and steady.process.poll() is not None
 
 
+def test_a_crashed_service_is_started_again_until_its_restarts_run_out(tmp_path: Path) -> None:
+    port = free_port()
+    code = (
+        "import http.server as h; "
+        f"h.HTTPServer(('127.0.0.1', {port}), h.SimpleHTTPRequestHandler).serve_forever()"
+    )
+    fragile = service(tmp_path, "Yếu", code, port)
+    pids: list[int] = []
+    said: list[str] = []
+
+    def crash() -> None:
+        assert fragile.process is not None
+        pids.append(fragile.process.pid)
+        fragile.process.kill()
+
+    def say(line: str) -> None:
+        said.append(line)
+        if line == "Yếu đã chạy lại.":
+            crash()  # and once more: no restart left
+
+    status = run(Settings.from_env(), [fragile], say=say, on_ready=crash, restarts=1)
+    assert status == 1
+    assert len(pids) == 2 and pids[0] != pids[1]  # a new process answered in between
+    assert any(line.startswith("Đang khởi động lại Yếu (lần 1/1)") for line in said)
+    assert sum("Yếu đã dừng bất thường" in line for line in said) == 2
+    assert said[-1] == "Đã dừng Yếu."
+
+
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
 def test_ctrl_c_kill_or_closed_terminal_stops_the_children(tmp_path: Path, sig: int) -> None:
     port = free_port()

@@ -205,6 +205,27 @@ def hub(
     raise typer.Exit(status)
 
 
+@app.command("hub-service")
+def hub_service(
+    part: Annotated[str, typer.Argument(help="pages (các trang Voilà) hoặc course (khoá học).")],
+    port: Annotated[int, typer.Option(help="Cổng của JupyterHub mà phần này phục vụ.")] = 8000,
+    voila_port: Annotated[
+        int | None,
+        typer.Option(help="Cổng của các trang (mặc định: cổng của hub + 3; khoá học + 4)."),
+    ] = None,
+) -> None:
+    """Chạy riêng một dịch vụ của hub (máy chủ của tỉnh: mỗi phần một đơn vị systemd)."""
+    from hoctap.hub.run import hub_part
+
+    with _opened() as db:
+        settings = db.settings
+    try:
+        status = hub_part(settings, part, port, say=typer.echo, voila_port=voila_port)
+    except HoctapError as error:
+        fail(error)
+    raise typer.Exit(status)
+
+
 def _backup_summary(rows: dict[str, int]) -> str:
     shown = [
         ("db/people", "học viên"),

@@ -48,7 +48,9 @@ def ensure_course_dir(settings: Settings) -> Path:
     for sub in ("source", "release", "submitted", "autograded", "feedback"):
         (course / sub).mkdir(parents=True, exist_ok=True)
     settings.exchange_dir.mkdir(parents=True, exist_ok=True)
-    settings.exchange_dir.chmod(0o777)  # nbgrader's exchange must be writable by every trainee
+    # nbgrader's exchange is writable by every trainee; the sticky bit stops one trainee from
+    # renaming or deleting what is not theirs (nbgrader checks only the rwx bits).
+    settings.exchange_dir.chmod(0o1777)
     lines = [
         "# Written by hoctap for this data folder; the grading policy lives in grading/.",
         "c = get_config()  # noqa: F821",

@@ -31,6 +31,8 @@ DEFAULT_LAB_PORT = 8888
 DEFAULT_VOILA_PORT = 8866
 STOP_TIMEOUT = 15.0
 VOILA_CULL_IDLE_SECONDS = 900
+RESTARTS = 5
+"""How many times the supervisor starts a crashed server again before it gives up."""
 
 
 @dataclass
@@ -46,6 +48,8 @@ class Service:
     extra_env: dict[str, str] = field(default_factory=dict)
     ready_below: int = 500
     """Ready when ready_url answers with a status below this (a 404 may mean "not yet")."""
+    on_restart: Callable[[], None] | None = field(default=None, repr=False)
+    """Called after a crashed service is stopped and before it starts again."""
     process: subprocess.Popen[bytes] | None = None
     log: IO[bytes] | None = field(default=None, repr=False)
 
@@ -234,8 +238,12 @@ def run(
     say: Callable[[str], None] = print,
     ready_timeout: float = 180.0,
     on_ready: Callable[[], None] | None = None,
+    restarts: int = 0,
 ) -> int:
     """Start the services, wait until each answers, then supervise until a signal or a crash.
+
+    A service that stops by itself is started again, up to ``restarts`` times each; one more
+    crash stops them all (status 1).
 
     Signals only set a flag, which the loops check: raising from a handler could interrupt a
     child's start half-way and leave it running unsupervised.
@@ -276,14 +284,27 @@ def run(
             time.sleep(0.3)
         if on_ready is not None and not signals:
             on_ready()
-        while not signals:
-            crashed = [s for s in services if not s.running()]
-            if crashed:
-                for service in crashed:
-                    say(f"{service.name} đã dừng bất thường. Nhật ký: {service.log_path}")
-                    say(service.log_tail())
-                status = 1
-                break
+        restarted = {service.name: 0 for service in services}
+        recovering: list[Service] = []
+        while not signals and status == 0:
+            for service in [s for s in services if not s.running()]:
+                say(f"{service.name} đã dừng bất thường. Nhật ký: {service.log_path}")
+                say(service.log_tail())
+                if restarted[service.name] >= restarts:
+                    status = 1
+                    break
+                restarted[service.name] += 1
+                say(f"Đang khởi động lại {service.name} (lần {restarted[service.name]}/"
+                    f"{restarts}); ai đang dùng thì tải lại trang khi nó chạy lại.")  # fmt: skip
+                service.stop()  # what is left of its process group, and its log
+                if service.on_restart is not None:
+                    service.on_restart()
+                service.start(env)
+                recovering.append(service)
+            for service in list(recovering):
+                if service.running() and _answers(service.ready_url, service.ready_below):
+                    say(f"{service.name} đã chạy lại.")
+                    recovering.remove(service)
             time.sleep(0.5)
     finally:
         # Later services may depend on earlier ones: stop in reverse order.
@@ -359,4 +380,4 @@ def serve(
         say(f"  Dữ liệu: {settings.home}")
         say("Nhấn Ctrl-C để dừng.")
 
-    return run(settings, services, say=say, on_ready=ready)
+    return run(settings, services, say=say, on_ready=ready, restarts=RESTARTS)

@@ -22,7 +22,7 @@ import ipywidgets as widgets
 from hoctap.contest import sessions
 from hoctap.contest.catalog import LoadedContest
 from hoctap.contest.definition import ZONE
-from hoctap.db import Database
+from hoctap.db import Database, DatabaseUnavailable
 from hoctap.errors import HoctapError
 
 _STYLE = """
@@ -72,6 +72,10 @@ class QuizApp:
         self._loading = False
         self._timers: list[asyncio.TimerHandle] = []
         self.message = widgets.HTML()
+        self.unsaved: dict[str, tuple[sessions.Shown, object]] = {}
+        """Answers the database could not take (it was unreachable), to save again."""
+        self.retry = make_button("Lưu lại các câu chưa lưu được", self._save_again, "warning")
+        self.retry.layout.display = "none"
         self.body = widgets.VBox()
         title = escape(loaded.contest.title)
         self.root = widgets.VBox(
@@ -79,6 +83,7 @@ class QuizApp:
                 widgets.HTML(f"{_STYLE}<div class='hoctap-quiz'><h1>{title}</h1></div>"),
                 self.body,
                 self.message,
+                self.retry,
             ],
             layout={"max_width": "54rem"},
         )
@@ -351,13 +356,28 @@ class QuizApp:
                 self.db, self.loaded, self.paper.attempt_id, self.paper.holder, shown.name,
                 choice, self.now,
             )  # fmt: skip
+        except DatabaseUnavailable as error:
+            # Not saved: keep the choice to save again, and say so (never "saved").
+            self.unsaved[shown.name] = (shown, choice)
+            self.refuse(error)
+            self.retry.layout.display = None
+            return
         except HoctapError as error:
             self.refuse(error)
             if "hết giờ" in error.message or "đã nộp" in error.message:
                 self._finish()
             return
+        self.unsaved.pop(shown.name, None)
+        if not self.unsaved:
+            self.retry.layout.display = "none"
         at = self.now().astimezone(ZONE)
         self.say(f"Đã lưu câu trả lời lúc {at:%H:%M:%S}.", "ok")
+
+    def _save_again(self, _button: object) -> None:
+        for shown, choice in list(self.unsaved.values()):
+            self._save(shown, choice)
+            if shown.name in self.unsaved:
+                return  # still unreachable: the message says so
 
     # -- the clock -----------------------------------------------------------------------
 
@@ -406,6 +426,9 @@ class QuizApp:
             outcome = sessions.submit(
                 self.db, self.loaded, self.paper.attempt_id, self.paper.holder, self.now
             )
+        except DatabaseUnavailable as error:
+            self.refuse(error)  # not handed in: the buttons stay, to hand in again
+            return
         except HoctapError as error:
             self.refuse(error)
             if "cửa sổ khác" not in error.message:

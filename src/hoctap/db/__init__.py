@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from hoctap.errors import HoctapError
 from hoctap.settings import Settings
 
 VERSION_TABLE = "hoctap_alembic_version"
@@ -26,7 +27,9 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
 
 
 def create_db_engine(url: str) -> Engine:
-    engine = create_engine(url, future=True)
+    # A server's connections may outlive a database restart: test each before use, so the
+    # first request after the database comes back works instead of failing.
+    engine = create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -81,6 +84,10 @@ def _has_units(engine: Engine) -> bool:
         return conn.execute(select(Unit.id).limit(1)).first() is not None
 
 
+class DatabaseUnavailable(HoctapError):
+    """The database could not be reached (or stayed locked): try again later."""
+
+
 @dataclass
 class Database:
     """An open, migrated database and the settings it came from."""
@@ -91,9 +98,22 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session that commits when the block ends normally and rolls back otherwise."""
-        with self.sessions.begin() as session:
-            yield session
+        """A session that commits when the block ends normally and rolls back otherwise.
+
+        A lost or refused connection to the database becomes a HoctapError that says so in
+        Vietnamese (nothing of the block was written); other database errors pass unchanged.
+        """
+        from sqlalchemy.exc import InterfaceError, OperationalError
+
+        try:
+            with self.sessions.begin() as session:
+                yield session
+        except (OperationalError, InterfaceError) as error:
+            raise DatabaseUnavailable(
+                "Chưa lưu được: mất kết nối với cơ sở dữ liệu, hoặc cơ sở dữ liệu đang bận. "
+                "Thao tác vừa rồi chưa được ghi.",
+                "Thử lại sau ít phút; những gì đã lưu trước đó vẫn còn nguyên.",
+            ) from error
 
     def close(self) -> None:
         self.engine.dispose()

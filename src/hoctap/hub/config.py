@@ -77,39 +77,26 @@ class HoctapSpawner(SimpleLocalProcessSpawner):  # type: ignore[misc]
         return str(folder)
 
 
-def course_service(settings: Settings, port: int) -> dict[str, Any]:
-    """The course as the hub's service (nbgrader's set-up for a course with several
-    trainers): a Jupyter server on the course folder, the formgrader at /services/<course>/."""
-    from hoctap.course import COURSE_ID, ensure_course_dir
-    from hoctap.serve import child_env
-
-    course = ensure_course_dir(settings)
-    env = child_env(settings)
-    argv = [str(Path(sys.executable).parent / "jupyterhub-singleuser"),
-            f"--ServerApp.root_dir={course}"]  # fmt: skip
-    if os.geteuid() == 0:
-        argv.append("--allow-root")
-    return {
-        "name": COURSE_ID,
-        "display": True,
-        "info": {"title": "Khoá học: trình chấm bài của giảng viên"},
-        "url": f"http://{HOST}:{port}",
-        "command": argv,
-        "cwd": str(course),
-        "environment": {
-            **{key: env[key] for key in _KEEP_ENV if key in env},
-            "JUPYTERHUB_DEFAULT_URL": "/formgrader",
-        },
-        "oauth_no_confirm": True,
-    }
-
-
-def pages_api_token(settings: Settings) -> str:
-    """The pages service's token for the hub's API, kept in the data folder."""
+def service_token(settings: Settings, name: str) -> str:
+    """An external service's token for the hub's API, kept in the data folder."""
     from hoctap.serve import kept_token
 
     (settings.home / "hub").mkdir(parents=True, exist_ok=True)
-    return kept_token(settings, "hub/pages-api-token")
+    return kept_token(settings, f"hub/{name}-api-token")
+
+
+def external_service(settings: Settings, name: str, port: int, title: str) -> dict[str, Any]:
+    """A service the hub routes to and logs people into. ``hoctap hub`` runs it beside the hub
+    (and starts it again if it stops), so a slow start does not hold the hub's start up."""
+    return {
+        "name": name,
+        "display": True,
+        "info": {"title": title},
+        "url": f"http://{HOST}:{port}",
+        "api_token": service_token(settings, name),
+        "oauth_client_id": f"service-{name}",
+        "oauth_no_confirm": True,
+    }
 
 
 def proxy_command() -> str:
@@ -204,19 +191,12 @@ def configure(c: Any, settings: Settings, port: int, pages_port: int | None = No
         scope: {"description": text} for scope, text in pages.SCOPES.items()
     }
     if pages_port is not None:
-        c.JupyterHub.services = [
-            course_service(settings, pages_port + 1),
-            {
-                "name": pages.SERVICE,
-                "display": True,
-                "info": {"title": "Các trang hoctap"},
-                "url": f"http://{HOST}:{pages_port}",
-                "api_token": pages_api_token(settings),
-                "oauth_client_id": pages.CLIENT_ID,
-                "oauth_no_confirm": True,
-                "oauth_client_allowed_scopes": list(pages.SCOPES),
-            },
-        ]
+        from hoctap.course import COURSE_ID
+
+        course = external_service(settings, COURSE_ID, pages_port + 1, "Khoá học: trình chấm bài")
+        voila = external_service(settings, pages.SERVICE, pages_port, "Các trang hoctap")
+        voila["oauth_client_allowed_scopes"] = list(pages.SCOPES)
+        c.JupyterHub.services = [course, voila]
     c.Spawner.cmd = [str(Path(sys.executable).parent / "jupyterhub-singleuser")]
     c.Spawner.default_url = "/lab"
     c.Spawner.http_timeout = 120

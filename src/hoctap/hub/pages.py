@@ -57,18 +57,21 @@ def pages_for(role: str) -> list[str]:
     return [page for page, scope in PAGE_SCOPES.items() if scope is None or scope in granted]
 
 
-def service_env(hub_api_url: str, public_host: str, api_token: str) -> dict[str, str]:
-    """What JupyterHub's OAuth client reads from the environment, for an external service."""
-    access = [f"access:services!service={SERVICE}"]
+def service_env(name: str, hub_api_url: str, api_token: str) -> dict[str, str]:
+    """What JupyterHub's OAuth client reads from the environment, for the external service
+    ``name`` (reached through the proxy under /services/<name>/)."""
+    prefix = f"/services/{name}/"
+    access = [f"access:services!service={name}"]
     return {
-        "JUPYTERHUB_SERVICE_NAME": SERVICE,
+        "JUPYTERHUB_SERVICE_NAME": name,
+        "JUPYTERHUB_USER": name,
         "JUPYTERHUB_API_TOKEN": api_token,
         "JUPYTERHUB_API_URL": hub_api_url,
         "JUPYTERHUB_BASE_URL": "/",
-        "JUPYTERHUB_SERVICE_PREFIX": PREFIX,
-        "JUPYTERHUB_CLIENT_ID": CLIENT_ID,
-        "JUPYTERHUB_OAUTH_CALLBACK_URL": f"{PREFIX}oauth_callback",
+        "JUPYTERHUB_SERVICE_PREFIX": prefix,
+        "JUPYTERHUB_CLIENT_ID": f"service-{name}",
+        "JUPYTERHUB_OAUTH_CALLBACK_URL": f"{prefix}oauth_callback",
         "JUPYTERHUB_OAUTH_ACCESS_SCOPES": json.dumps(access),
         "JUPYTERHUB_OAUTH_SCOPES": json.dumps(access),
-        "JUPYTERHUB_HOST": public_host,
+        "JUPYTERHUB_HOST": "",
     }

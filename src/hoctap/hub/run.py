@@ -10,7 +10,7 @@ from hoctap.course import COURSE_ID
 from hoctap.errors import HoctapError
 from hoctap.hub import pages
 from hoctap.hub.accounts import ROLE_NAMES, TRAINER, Account, demo_accounts
-from hoctap.serve import HOST, Service, port_free, run, voila_service
+from hoctap.serve import HOST, RESTARTS, Service, port_free, run, voila_service
 from hoctap.settings import Settings
 
 DEFAULT_HUB_PORT = 8000
@@ -45,7 +45,7 @@ def _demo_trainee(settings: Settings) -> tuple[str, str]:
 
 def pages_service(settings: Settings, port: int, pages_port: int) -> Service:
     """Voilà's pages as the hub's service: behind its log-in, under /services/hoctap-pages/."""
-    from hoctap.hub.config import pages_api_token
+    from hoctap.hub.config import service_token
 
     service = voila_service(settings, pages_port)
     service.argv += [
@@ -55,9 +55,46 @@ def pages_service(settings: Settings, port: int, pages_port: int) -> Service:
         f"--VoilaConfiguration.http_header_envs={pages.USER_HEADER}",
     ]
     hub_api = f"http://{HOST}:{port + 2}/hub/api"
-    service.extra_env = pages.service_env(hub_api, "", pages_api_token(settings))
+    token = service_token(settings, pages.SERVICE)
+    service.extra_env = pages.service_env(pages.SERVICE, hub_api, token)
     service.ready_url = f"http://{HOST}:{pages_port}{pages.PREFIX}voila/static/voila.js"
     service.show_url = f"http://{HOST}:{port}{pages.PREFIX}voila/render/overview.ipynb"
+    return service
+
+
+def course_service(settings: Settings, port: int, course_port: int) -> Service:
+    """The course as the hub's service, as nbgrader sets it up for several trainers: a Jupyter
+    server on the course folder with the formgrader, under /services/<course>/."""
+    import os
+
+    from hoctap.course import ensure_course_dir
+    from hoctap.hub.config import service_token
+
+    course = ensure_course_dir(settings)
+    argv = [
+        str(Path(sys.executable).parent / "jupyterhub-singleuser"),
+        f"--ServerApp.root_dir={course}",
+        f"--ServerApp.ip={HOST}",
+        f"--ServerApp.port={course_port}",
+        "--ServerApp.port_retries=0",
+    ]
+    if os.geteuid() == 0:
+        argv.append("--allow-root")  # the demo on a root CI machine; deploy/ does not
+    prefix = f"/services/{COURSE_ID}/"
+    hub_api = f"http://{HOST}:{port + 2}/hub/api"
+    service = Service(
+        "Khoá học (formgrader)",
+        argv,
+        course,
+        f"http://{HOST}:{course_port}{prefix}api",
+        f"http://{HOST}:{port}{prefix}formgrader",
+        settings.home / "logs" / "course-service.log",
+    )
+    service.extra_env = {
+        **pages.service_env(COURSE_ID, hub_api, service_token(settings, COURSE_ID)),
+        "JUPYTERHUB_SERVICE_URL": f"http://{HOST}:{course_port}",
+        "JUPYTERHUB_DEFAULT_URL": "/formgrader",
+    }
     return service
 
 
@@ -127,6 +164,7 @@ def hub(
     accounts = demo_accounts(settings, _demo_trainee(settings))
     service = hub_service(settings, port, voila_port)
     voila = pages_service(settings, port, voila_port)
+    grading = course_service(settings, port, voila_port + 1)
 
     def ready() -> None:
         say("")
@@ -153,11 +191,44 @@ def hub(
         say(f"  Dữ liệu: {settings.home}")
         say("Nhấn Ctrl-C để dừng.")
 
+    service.on_restart = lambda: stop_left_proxy(settings)
     try:
-        return run(settings, [service, voila], say=say, on_ready=ready)
+        return run(settings, [service, voila, grading], say=say, on_ready=ready, restarts=RESTARTS)
     finally:
         stop_left_proxy(settings)
 
 
 def _role_order(account: Account) -> int:
     return list(ROLE_NAMES).index(account.role)
+
+
+PARTS = ("pages", "course")
+
+
+def hub_part(
+    settings: Settings,
+    part: str,
+    port: int = DEFAULT_HUB_PORT,
+    say: Callable[[str], None] = print,
+    voila_port: int | None = None,
+) -> int:
+    """Run one of the hub's services alone (``pages`` or ``course``), for a server where the
+    hub runs elsewhere (deploy/: a systemd unit each, as the data folder's owner)."""
+    voila_port = voila_port or port + 3
+    if part not in PARTS:
+        raise HoctapError(f"Không có phần '{part}'.", f"Chọn một trong: {', '.join(PARTS)}.")
+    if part == "pages":
+        service, own_port = pages_service(settings, port, voila_port), voila_port
+    else:
+        service, own_port = course_service(settings, port, voila_port + 1), voila_port + 1
+    if not port_free(own_port):
+        raise HoctapError(
+            f"Cổng {own_port} trên {HOST} đang bận.",
+            "Dừng chương trình đang dùng cổng đó, hoặc chọn cổng khác với --voila-port.",
+        )
+
+    def ready() -> None:
+        say(f"{service.name} đang chạy trên {HOST}:{own_port}; mở qua hub: {service.show_url}")
+        say("Nhấn Ctrl-C để dừng.")
+
+    return run(settings, [service], say=say, on_ready=ready, restarts=RESTARTS)
