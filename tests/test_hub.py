@@ -1,5 +1,8 @@
 """`hoctap hub` for real: JupyterHub on 127.0.0.1 with the demo accounts, in Chromium.
 
+A trainee fetches a module in JupyterLab, answers every check by clicking and submits; the
+trainer collects and autogrades it in the course's formgrader; the judge sees the unit move.
+
 Slow: it starts JupyterHub, its proxy (configurable-http-proxy from npm), the course service
 (nbgrader's formgrader), Voilà's pages as a hub service and a trainee's JupyterLab, and drives
 Debian's Chromium. One hub serves the whole story, because starting it is the slow part.
@@ -21,6 +24,7 @@ from hoctap import course
 from hoctap.apps.leaderboard import SHOWN
 from hoctap.db import open_database
 from hoctap.demo import seed_demo
+from hoctap.exercises import ANSWERS_FILE
 from hoctap.settings import Settings
 
 from . import labsteps
@@ -152,6 +156,9 @@ def test_roles_and_a_module_from_fetch_to_the_judges_leaderboard(home: Path) -> 
         source = Path(__file__).parent.parent / "courses" / MODULE / f"{MODULE}.ipynb"
         for answer, nth in labsteps.answer_key(source):
             labsteps.choose(page, answer, nth)
+        # The checks ran before any answer: each failed as one Vietnamese line, no traceback.
+        assert page.get_by_text("Chưa đạt: Bạn chưa chọn đáp án cho câu này.").count() >= 1
+        assert page.get_by_text("Traceback (most recent call last)").count() == 0
         page.keyboard.press("Control+s")
         labsteps.submit(page, lab, MODULE)
 
@@ -198,8 +205,15 @@ def test_roles_and_a_module_from_fetch_to_the_judges_leaderboard(home: Path) -> 
         submission = gradebook.find_submission(MODULE, trainee["name"])
         assert submission.score == 9.0  # the nine checks; the written parts await the trainer
     assert float(after.replace(",", ".")) > float(before.replace(",", "."))
+    # Every click was saved in the trainee's workspace, and the trainers' status sees it all.
+    workspace = home / "trainees" / trainee["name"]
+    answers = json.loads((workspace / MODULE / ANSWERS_FILE).read_text(encoding="utf-8"))
+    assert set(answers) == {f"q{n}" for n in range(1, 10)}
+    record = {r["Mã học viên"]: r for r in course.status(settings, MODULE)}[trainee["name"]]
+    assert record["Đơn vị"] == unit
+    assert record["Đã tải bài"] and record["Đã nộp"] and record["Đã chấm"]
     # The trainee's workspace is set up to submit in their name, through the hub's groups.
-    config = (home / "trainees" / trainee["name"] / "nbgrader_config.py").read_text("utf-8")
+    config = (workspace / "nbgrader_config.py").read_text("utf-8")
     assert f"c.CourseDirectory.student_id = {trainee['name']!r}" in config
     assert "JupyterHubAuthPlugin" in config
 

@@ -208,3 +208,20 @@ class AwardSnapshot(Base):
     """SHA-256 of the criteria file the ranking was made with."""
     table: Mapped[str] = mapped_column(Text)
     """The award table as JSON records, exactly as ranked then."""
+
+
+class HubAccount(Base):
+    """A log-in to the platform's JupyterHub: a roster trainee (named by their code), or a
+    trainer or judge. Only a salted scrypt hash of the password is kept."""
+
+    __tablename__ = "hub_accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    """trainee, trainer or judge (hoctap.hub.accounts)."""
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    password_set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

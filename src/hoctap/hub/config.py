@@ -17,6 +17,7 @@ from jupyterhub.auth import Authenticator
 from jupyterhub.spawner import SimpleLocalProcessSpawner
 from traitlets import Bool, default
 
+from hoctap.course import COURSE_ID
 from hoctap.errors import HoctapError
 from hoctap.hub.accounts import (
     JUDGE,
@@ -30,6 +31,11 @@ from hoctap.settings import Settings, project_root
 
 HOST = "127.0.0.1"
 JUDGES_GROUP = "hoctap-giamkhao"
+GROUP_OF = {
+    TRAINEE: f"nbgrader-{COURSE_ID}",
+    TRAINER: f"formgrade-{COURSE_ID}",
+    JUDGE: JUDGES_GROUP,
+}
 _KEEP_ENV = ("HOCTAP_HOME", "HOCTAP_DB_URL", "HOCTAP_GRADEBOOK_URL", "JUPYTER_CONFIG_PATH",
              "JUPYTER_PATH", "PATH", "LANG")  # fmt: skip
 DEMO_NOTICE = (
@@ -43,13 +49,42 @@ def _settings() -> Settings:
 
 
 class HoctapAuthenticator(Authenticator):  # type: ignore[misc]
-    """The demo's accounts (HOCTAP_HOME/hub/demo-accounts.json), checked in constant time."""
+    """hoctap's accounts: the demo's (HOCTAP_HOME/hub/demo-accounts.json), then those kept in the
+    database (``hoctap accounts``). Passwords are checked in constant time.
 
-    async def authenticate(self, handler: Any, data: dict[str, str]) -> str | None:
-        account = check_password(
-            load_accounts(_settings()), data.get("username", ""), data.get("password", "")
-        )
-        return account.name if account else None
+    The account's role decides its one group (``GROUP_OF``), which the hub sets at each log-in
+    (``manage_groups``): a trainee taken off the roster, or made a trainer, is in the right group
+    the next time they log in.
+    """
+
+    @default("manage_groups")
+    def _groups_from_roles(self) -> bool:
+        return True
+
+    async def authenticate(self, handler: Any, data: dict[str, str]) -> dict[str, Any] | None:
+        from hoctap.db import open_database
+        from hoctap.hub.accounts import check_database_account
+
+        settings = _settings()
+        name, password = data.get("username", ""), data.get("password", "")
+        account = check_password(load_accounts(settings), name, password)
+        if account is not None:
+            found: tuple[str, str] | None = (account.name, account.role)
+        else:
+            db = open_database(settings)
+            try:
+                found = check_database_account(db, name, password)
+            finally:
+                db.close()
+        if found is None:
+            return None
+        return {"name": found[0], "groups": [GROUP_OF[found[1]]]}
+
+
+def role_of(group_names: list[str]) -> str:
+    """The role an account's group gives (a trainee's when it has none)."""
+    roles = {group: role for role, group in GROUP_OF.items()}
+    return next((roles[g] for g in group_names if g in roles), TRAINEE)
 
 
 class HoctapSpawner(SimpleLocalProcessSpawner):  # type: ignore[misc]
@@ -64,8 +99,7 @@ class HoctapSpawner(SimpleLocalProcessSpawner):  # type: ignore[misc]
         from hoctap.course import ensure_course_dir, trainee_dir
 
         settings = _settings()
-        account = load_accounts(settings).get(self.user.name)
-        role = account.role if account else TRAINEE
+        role = role_of([group.name for group in self.user.groups])
         if role == TRAINEE:
             return str(trainee_dir(settings, self.user.name))
         if role == TRAINER and not self.course_service:
@@ -115,24 +149,15 @@ def proxy_command() -> str:
     )
 
 
-def groups_and_roles(settings: Settings) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """JupyterHub's groups for the accounts, and the roles that give each group its pages.
+def hub_roles() -> list[dict[str, Any]]:
+    """The roles that give each group its pages (and trainers the course's service).
 
     nbgrader's names: ``nbgrader-<course>`` for trainees and ``formgrade-<course>`` for trainers
-    (its JupyterHubAuthPlugin reads them); judges have a group of their own.
+    (its JupyterHubAuthPlugin reads them); judges have a group of their own. The hub creates the
+    groups from these roles; the authenticator puts each account in its group at log-in.
     """
-    from hoctap.course import COURSE_ID
     from hoctap.hub import pages
 
-    group_of = {
-        TRAINEE: f"nbgrader-{COURSE_ID}",
-        TRAINER: f"formgrade-{COURSE_ID}",
-        JUDGE: JUDGES_GROUP,
-    }
-    members: dict[str, list[str]] = {group: [] for group in group_of.values()}
-    for account in load_accounts(settings).values():
-        members[group_of[account.role]].append(account.name)
-    groups = {group: {"users": sorted(names)} for group, names in members.items()}
     access = f"access:services!service={pages.SERVICE}"
     roles: list[dict[str, Any]] = [
         {
@@ -141,11 +166,12 @@ def groups_and_roles(settings: Settings) -> tuple[dict[str, Any], list[dict[str,
             "groups": [group],
             "scopes": [access, *pages.ROLE_SCOPES[role]],
         }
-        for role, group in group_of.items()
+        for role, group in GROUP_OF.items()
     ]
     # Trainers reach the course service (its formgrader), as nbgrader's JupyterHub set-up
     # gives the formgrade-<course> group access to the course's service.
-    roles[1]["scopes"].append(f"access:services!service={COURSE_ID}")
+    trainers = next(r for r in roles if r["groups"] == [GROUP_OF[TRAINER]])
+    trainers["scopes"].append(f"access:services!service={COURSE_ID}")
     # A trainee's server asks the hub which courses they are in (nbgrader's
     # JupyterHubAuthPlugin reads the user's own groups), so its token may read them.
     roles.append(
@@ -154,7 +180,7 @@ def groups_and_roles(settings: Settings) -> tuple[dict[str, Any], list[dict[str,
             "scopes": ["users:activity!user", "access:servers!server", "read:users:groups!user"],
         }
     )
-    return groups, roles
+    return roles
 
 
 def configure(c: Any, settings: Settings, port: int, pages_port: int | None = None) -> None:
@@ -184,15 +210,11 @@ def configure(c: Any, settings: Settings, port: int, pages_port: int | None = No
     c.Authenticator.allow_all = True  # only the accounts file's names can log in at all
     c.JupyterHub.spawner_class = HoctapSpawner
     c.JupyterHub.template_vars = {"announcement": DEMO_NOTICE}
-    groups, roles = groups_and_roles(settings)
-    c.JupyterHub.load_groups = groups
-    c.JupyterHub.load_roles = roles
+    c.JupyterHub.load_roles = hub_roles()
     c.JupyterHub.custom_scopes = {
         scope: {"description": text} for scope, text in pages.SCOPES.items()
     }
     if pages_port is not None:
-        from hoctap.course import COURSE_ID
-
         course = external_service(settings, COURSE_ID, pages_port + 1, "Khoá học: trình chấm bài")
         voila = external_service(settings, pages.SERVICE, pages_port, "Các trang hoctap")
         voila["oauth_client_allowed_scopes"] = list(pages.SCOPES)
