@@ -7,6 +7,7 @@ nbgrader fetches and submits in their name; a trainer's on the course folder.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import sys
@@ -62,23 +63,29 @@ class HoctapAuthenticator(Authenticator):  # type: ignore[misc]
         return True
 
     async def authenticate(self, handler: Any, data: dict[str, str]) -> dict[str, Any] | None:
-        from hoctap.db import open_database
-        from hoctap.hub.accounts import check_database_account
-
-        settings = _settings()
-        name, password = data.get("username", ""), data.get("password", "")
-        account = check_password(load_accounts(settings), name, password)
-        if account is not None:
-            found: tuple[str, str] | None = (account.name, account.role)
-        else:
-            db = open_database(settings)
-            try:
-                found = check_database_account(db, name, password)
-            finally:
-                db.close()
+        # scrypt and the database take a while: off the hub's event loop, which serves everyone.
+        found = await asyncio.to_thread(
+            _check_account, data.get("username", ""), data.get("password", "")
+        )
         if found is None:
             return None
         return {"name": found[0], "groups": [GROUP_OF[found[1]]]}
+
+
+def _check_account(name: str, password: str) -> tuple[str, str] | None:
+    """(name, role) of the demo's or the database's account with this password."""
+    from hoctap.db import open_database
+    from hoctap.hub.accounts import check_database_account
+
+    settings = _settings()
+    account = check_password(load_accounts(settings), name, password)
+    if account is not None:
+        return account.name, account.role
+    db = open_database(settings)
+    try:
+        return check_database_account(db, name, password)
+    finally:
+        db.close()
 
 
 def role_of(group_names: list[str]) -> str:
