@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -94,9 +95,13 @@ def test_a_trainee_takes_the_contest_in_a_browser(home: Path, tmp_path: Path) ->
             if "voila" in " ".join(child.cmdline())
         )
         assert page.locator("#hoctap-connection").is_hidden()  # checked every 4 s so far
+        killed = time.monotonic()
         voila.kill()
         page.get_by_text("Mất kết nối với máy chủ").wait_for(timeout=30_000)
+        told = time.monotonic() - killed
         page.get_by_text("Máy chủ đã chạy lại").wait_for(timeout=120_000)
+        print(f"Voilà killed: the page said so after {told:.1f} s, "
+              f"and that it was back after {time.monotonic() - killed:.1f} s")  # fmt: skip
         assert "Đang khởi động lại Voilà (lần 1/" in platform.output
         enter()
         page.get_by_text("Đã mở lại bài đang làm").wait_for()
