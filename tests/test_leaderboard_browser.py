@@ -6,6 +6,7 @@ Slow: it starts `hoctap serve --no-lab` (Voilà on 127.0.0.1) and drives Debian'
 from __future__ import annotations
 
 import json
+import time
 import urllib.request
 from pathlib import Path
 
@@ -72,6 +73,13 @@ def test_a_judge_filters_opens_a_unit_and_exports(home: Path, tmp_path: Path) ->
         path = tmp_path / "xep-loai.xlsx"
         download.value.save_as(path)
         page.screenshot(path=str(tmp_path / "leaderboard.png"))
+        # Leaving the page frees its kernel at once (not at the idle cull, 15 minutes later).
+        page.goto("about:blank")
+        log = home / "logs" / "voila.log"
+        deadline = time.monotonic() + 30
+        while "Kernel shutdown" not in log.read_text(encoding="utf-8", errors="replace"):
+            assert time.monotonic() < deadline, "the page's kernel was not shut down"
+            time.sleep(0.5)
     sheet = load_workbook(path).active
     assert sheet is not None
     kinds = {row[2] for row in sheet.iter_rows(min_row=2, values_only=True)}

@@ -212,6 +212,8 @@ def voila_service(settings: Settings, port: int, token: str | None = None) -> Se
     if token:
         argv.append(f"--Voila.token={token}")
     base = f"http://{HOST}:{port}"
+    from hoctap.db import POOL_ENV
+
     return Service(
         "Voilà",
         argv,
@@ -219,6 +221,7 @@ def voila_service(settings: Settings, port: int, token: str | None = None) -> Se
         f"{base}/",
         f"{base}/voila/render/overview.ipynb" + (f"?token={token}" if token else ""),
         settings.home / "logs" / "voila.log",
+        extra_env={POOL_ENV: "none"},  # its kernels: one per person, no idle connections
     )
 
 

@@ -336,7 +336,11 @@ class QuizApp:
             if shown.type == "prediction"
             else f"Câu {index + 1}/{len(graded)}"
         )
-        hint = " (chọn tất cả phương án đúng)" if shown.type == "multiple_choice" else ""
+        hint = (
+            " (chọn tất cả phương án đúng)"
+            if shown.type == "multiple_choice" and "chọn tất cả" not in shown.text.lower()
+            else ""
+        )
         heading = widgets.HTML(
             f"<div class='question'><b>{label}.</b> {escape(shown.text)}{hint}</div>"
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -10,11 +11,14 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 from hoctap.errors import HoctapError
 from hoctap.settings import Settings
 
 VERSION_TABLE = "hoctap_alembic_version"
+POOL_ENV = "HOCTAP_DB_POOL"
+"""Set to "none" for processes that must not keep database connections open (Voilà's kernels)."""
 _MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
@@ -27,9 +31,14 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
 
 
 def create_db_engine(url: str) -> Engine:
-    # A server's connections may outlive a database restart: test each before use, so the
-    # first request after the database comes back works instead of failing.
-    engine = create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
+    if os.environ.get(POOL_ENV) == "none":
+        # A Voilà page's kernel: one per person at a contest. Keeping a connection open in each
+        # would exhaust PostgreSQL's (100 by default); it connects only while it works.
+        engine = create_engine(url, future=True, poolclass=NullPool)
+    else:
+        # A server's connections may outlive a database restart: test each before use, so the
+        # first request after the database comes back works instead of failing.
+        engine = create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine

@@ -56,7 +56,7 @@ def pages_service(settings: Settings, port: int, pages_port: int) -> Service:
     ]
     hub_api = f"http://{HOST}:{port + 2}/hub/api"
     token = service_token(settings, pages.SERVICE)
-    service.extra_env = pages.service_env(pages.SERVICE, hub_api, token)
+    service.extra_env = {**service.extra_env, **pages.service_env(pages.SERVICE, hub_api, token)}
     service.ready_url = f"http://{HOST}:{pages_port}{pages.PREFIX}voila/static/voila.js"
     service.show_url = f"http://{HOST}:{port}{pages.PREFIX}voila/render/overview.ipynb"
     return service
