@@ -35,21 +35,48 @@ def _alembic_on_path() -> None:
         os.environ["PATH"] = os.pathsep.join(filter(None, (bindir, path)))
 
 
+_READY: set[str] = set()
+"""Gradebooks this process has made sure exist."""
+
+
 def prepare(settings: Settings) -> None:
-    """Make the gradebook creatable: alembic on PATH, its own PostgreSQL schema if it has one."""
+    """Make sure the gradebook exists: alembic on PATH, its own PostgreSQL schema if it has one,
+    and nbgrader's tables, created by one process at a time.
+
+    Two processes opening a new gradebook at once (the leaderboard's two preheated kernels, a
+    command beside a server) would both create nbgrader's tables, and one fails with "table
+    already exists"; a lock file in the data folder makes the second wait and find them.
+    """
+    import fcntl
+
     _alembic_on_path()
+    if settings.gradebook_url in _READY:
+        return
+    settings.home.mkdir(parents=True, exist_ok=True)
+    with open(settings.home / ".gradebook.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            _create(settings)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    _READY.add(settings.gradebook_url)
+
+
+def _create(settings: Settings) -> None:
     schema = settings.gradebook_schema
     if schema is None:
         settings.course_dir.mkdir(parents=True, exist_ok=True)
-        return
-    from sqlalchemy import create_engine, text
+    else:
+        from sqlalchemy import create_engine, text
 
-    engine = create_engine(settings.gradebook_url)
-    try:
-        with engine.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
-    finally:
-        engine.dispose()
+        engine = create_engine(settings.gradebook_url)
+        try:
+            with engine.begin() as conn:
+                conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+        finally:
+            engine.dispose()
+    with nbgrader_api().Gradebook(settings.gradebook_url):
+        pass  # nbgrader creates its tables (and stamps its alembic version) when they are missing
 
 
 def nbgrader_api() -> Any:
