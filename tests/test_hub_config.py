@@ -53,3 +53,18 @@ def test_a_trainee_alone_gets_jupyterlab_on_their_own_workspace(home: Path) -> N
     assert f"--ServerApp.root_dir={workspace}" in service.argv
     config = (workspace / "nbgrader_config.py").read_text("utf-8")
     assert "c.CourseDirectory.student_id = 'hv001'" in config
+
+
+def test_a_page_opens_only_by_its_exact_name_and_with_its_scope() -> None:
+    from hoctap.hub.pages import refusal
+
+    board = "/services/hoctap-pages/voila/render/leaderboard.ipynb"
+    judge = ["custom:hoctap:leaderboard", "custom:hoctap:results"]
+    assert refusal(board, judge, "giamkhao") is None
+    assert "không được mở trang “Xếp loại" in (refusal(board, ["custom:hoctap:quiz"], "hv") or "")
+    assert refusal("/services/hoctap-pages/voila/render/overview.ipynb", [], "hv") is None
+    odd_names = ["/leaderboard.ipynb", "./leaderboard.ipynb", "%6Ceaderboard.ipynb",
+                 "x/../leaderboard.ipynb"]  # fmt: skip
+    for odd in (f"/voila/render/{name}" for name in odd_names):
+        assert refusal(f"/services/hoctap-pages{odd}", judge, "giamkhao") == "Không có trang này."
+    assert refusal("/services/hoctap-pages/api/kernels/abc", [], "hv") is None  # not a page

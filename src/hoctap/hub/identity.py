@@ -5,16 +5,13 @@ Used by the pages service (``--Voila.identity_provider_class``); see ``hoctap.hu
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from jupyter_server.utils import url_path_join
 from jupyterhub.singleuser.extension import JupyterHubIdentityProvider
 from tornado.web import HTTPError
 
-from hoctap.hub.pages import PAGE_SCOPES, PAGE_TITLES, PREFIX, USER_HEADER
-
-_RENDER = re.compile(r"/voila/render/(?P<page>[^/?]+)")
+from hoctap.hub.pages import PREFIX, USER_HEADER, refusal
 
 
 class PagesIdentityProvider(JupyterHubIdentityProvider):  # type: ignore[misc]
@@ -35,19 +32,9 @@ class PagesIdentityProvider(JupyterHubIdentityProvider):  # type: ignore[misc]
         user = await super().get_user(handler)
         if user is None:
             return None
-        match = _RENDER.search(handler.request.path)
-        if match:
-            page = match.group("page")
-            if page not in PAGE_SCOPES:
-                return self._refuse(handler, "Không có trang này.")
-            needed = PAGE_SCOPES[page]
-            if needed is not None and needed not in user.hub_user.get("scopes", []):
-                title = PAGE_TITLES[page]
-                return self._refuse(
-                    handler,
-                    f"Tài khoản {user.username} không được mở trang “{title}”. Nếu cần, hãy "
-                    "nhờ ban tổ chức cấp quyền, rồi đăng nhập lại.",
-                )
+        why = refusal(handler.request.path, user.hub_user.get("scopes", []), user.username)
+        if why is not None:
+            return self._refuse(handler, why)
         headers[USER_HEADER] = user.username
         handler._hoctap_user = user
         return user

@@ -75,3 +75,24 @@ def service_env(name: str, hub_api_url: str, api_token: str) -> dict[str, str]:
         "JUPYTERHUB_OAUTH_SCOPES": json.dumps(access),
         "JUPYTERHUB_HOST": "",
     }
+
+
+def refusal(path: str, scopes: list[str], username: str) -> str | None:
+    """Why the page a request's path renders may not be opened with these scopes, or None.
+
+    Default deny: anything after /voila/render/ that is not exactly one of the pages (a
+    sub-folder, a double slash, an encoded name) is refused.
+    """
+    marker = "/voila/render/"
+    if marker not in path:
+        return None
+    page = path.split(marker, 1)[1]
+    if page not in PAGE_SCOPES:
+        return "Không có trang này."
+    needed = PAGE_SCOPES[page]
+    if needed is not None and needed not in scopes:
+        return (
+            f"Tài khoản {username} không được mở trang “{PAGE_TITLES[page]}”. Nếu cần, hãy nhờ "
+            "ban tổ chức cấp quyền, rồi đăng nhập lại."
+        )
+    return None
