@@ -27,6 +27,24 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def free_ports(count: int) -> int:
+    """A free port on 127.0.0.1 whose next ``count - 1`` are free too (the hub takes five)."""
+    for _ in range(100):
+        base = free_port()
+        if base + count <= 65536 and all(_bindable(base + i) for i in range(1, count)):
+            return base
+    raise AssertionError(f"no {count} free ports in a row on 127.0.0.1")
+
+
+def _bindable(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 def require(condition: bool, what: str) -> None:
     """Fail clearly if a system part the slow tests use is missing: `make test` installs it.
 

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .conftest import free_port, require
+from .conftest import free_port, free_ports, require
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -32,7 +32,8 @@ class Platform:
 
     def __init__(self, home: Path, *flags: str, command: str = "serve") -> None:
         self.home = home
-        self.lab_port = free_port()
+        # The hub takes its port and the next four (proxy API, hub, pages, course).
+        self.lab_port = free_ports(5) if command == "hub" else free_port()
         self.voila_port = free_port()
         env = dict(os.environ, HOCTAP_HOME=str(home))
         env.pop("HOCTAP_DB_URL", None)

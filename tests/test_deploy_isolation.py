@@ -16,7 +16,6 @@ import pwd
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,32 +32,12 @@ from hoctap.demo import seed_demo
 from hoctap.hub.accounts import Issued, issue_trainee_accounts
 from hoctap.settings import Settings
 
-from .conftest import require
+from .conftest import free_ports, require
 
 pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parent.parent
 SERVICE_USER = "hoctap"
-
-
-def five_free_ports() -> int:
-    """A port whose next four are free too (the hub takes its port and the next four)."""
-    for _ in range(50):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            base = int(probe.getsockname()[1])
-        if base + 4 < 65536 and all(_free(base + i) for i in range(5)):
-            return base
-    raise AssertionError("no five free ports in a row on 127.0.0.1")
-
-
-def _free(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
 
 
 def exists(user: str) -> bool:
@@ -149,7 +128,7 @@ def test_each_trainee_is_a_system_user_who_reaches_nothing_of_anyone_else(
         f"c.Spawner.cmd = [{str(python)!r}, '-m', 'jupyterhub.singleuser']\n",
         encoding="utf-8",
     )
-    port = five_free_ports()
+    port = free_ports(5)
     base = f"http://127.0.0.1:{port}"
     env = dict(
         os.environ,
