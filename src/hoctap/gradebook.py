@@ -7,6 +7,7 @@ import subprocess
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -156,15 +157,19 @@ class Graded:
 
 
 def graded_submissions(
-    settings: Settings, module: str | None = None
+    settings: Settings,
+    module: str | None = None,
+    between: tuple[datetime, datetime] | None = None,
 ) -> dict[str, dict[str, Graded]]:
-    """Student -> module -> their submission's score, of every module or of one.
+    """Student -> module -> their submission's score, of every module or of one; with
+    ``between`` (aware times, end excluded), only submissions handed in then, or at a time
+    nbgrader did not record.
 
     Three grouped queries over nbgrader's own expressions (``Grade.score``,
     ``Assignment.max_score``): loading each submission's ``score`` property instead runs
     sub-queries per submission, minutes for a province's thousands.
     """
-    from sqlalchemy import case, func, select
+    from sqlalchemy import and_, case, func, or_, select
 
     api = nbgrader_api()
     Assignment, Grade = api.Assignment, api.Grade  # noqa: N806
@@ -175,6 +180,14 @@ def graded_submissions(
         wanted = [Assignment.name == module] if module else []
         most = {row[0]: float(row[1]) for row in session.execute(
             select(Assignment.name, Assignment.max_score).where(*wanted))}  # fmt: skip
+        if between is not None:
+            start, end = (moment.astimezone(UTC).replace(tzinfo=None) for moment in between)
+            wanted.append(
+                or_(
+                    Submission.timestamp.is_(None),
+                    and_(Submission.timestamp >= start, Submission.timestamp < end),
+                )
+            )
         penalties = {
             row[0]: float(row[1] or 0.0)
             for row in session.execute(
