@@ -11,7 +11,7 @@ from typing import Any
 from hoctap.documents.model import Band, Chart, Document, Paragraph, Table
 from hoctap.documents.official import MOTTO, SLOGAN
 from hoctap.errors import HoctapError
-from hoctap.text import format_decimal, format_int
+from hoctap.text import format_int
 
 MM = 72 / 25.4
 MARGINS = {"top": 20 * MM, "bottom": 20 * MM, "left": 30 * MM, "right": 15 * MM}
@@ -109,7 +109,10 @@ def cell_text(value: object, kind: str) -> str:
     if isinstance(value, int):
         return format_int(value)
     if isinstance(value, float):
-        return format_int(int(value)) if kind == "int" else format_decimal(value)
+        if kind == "int":
+            return format_int(round(value))
+        # One decimal in every row of a column, as a printed table should: 80,0 under 86,7.
+        return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
     return str(value)
 
 
@@ -155,9 +158,9 @@ class _Header:
             y -= 14
         rule = max(stringWidth(line, BOLD, 12) for line in lines) / 3
         canvas.setLineWidth(0.6)
-        canvas.line(left_centre - rule / 2, y + 10, left_centre + rule / 2, y + 10)
+        canvas.line(left_centre - rule / 2, y + 7, left_centre + rule / 2, y + 7)
         canvas.setFont(REGULAR, 13)
-        canvas.drawCentredString(left_centre, y - 8, self.document.number)
+        canvas.drawCentredString(left_centre, y - 12, self.document.number)
 
         canvas.setFont(BOLD, 12)
         canvas.drawCentredString(right_centre, top - 12, MOTTO)
@@ -189,9 +192,9 @@ def balanced_lines(text: str, font: str, size: float, width: float) -> list[str]
 
 def _table(table: Table, styles: dict[str, Any], width: float) -> list[Any]:
     from reportlab.lib import colors
+    from reportlab.platypus import CondPageBreak, TableStyle
     from reportlab.platypus import Paragraph as Para
     from reportlab.platypus import Table as Grid
-    from reportlab.platypus import CondPageBreak, TableStyle
 
     columns = table.columns
     total = sum(c.width for c in columns)
