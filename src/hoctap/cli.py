@@ -10,7 +10,7 @@ import typer
 from hoctap.cli_common import Format as Format
 from hoctap.cli_common import FormatOption, OutputOption, SheetOption, err, fail
 from hoctap.cli_common import opened as _opened
-from hoctap.cli_documents import report
+from hoctap.cli_documents import certificates, report
 from hoctap.cli_quiz import awards_app, contest_app, quiz_app
 from hoctap.errors import HoctapError
 
@@ -53,6 +53,7 @@ app.add_typer(quiz_app, name="quiz")
 app.add_typer(contest_app, name="contest")
 app.add_typer(awards_app, name="awards")
 app.command("report")(report)
+app.command("certificates")(certificates)
 
 
 def _settings() -> Settings:

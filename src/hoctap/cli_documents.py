@@ -62,3 +62,62 @@ def report(
     typer.echo(f"Đã ghi báo cáo {document.subject} vào {output}.")
     if not document.signer_name:
         err("Chưa có tên người ký (grading/documents.yaml, report.signer.name): chừa chỗ ký tay.")
+
+
+def certificates(
+    target: Annotated[
+        str,
+        typer.Argument(
+            help="Tên học phần hoặc cuộc thi; 'all' để cấp tất cả; 'verify' để kiểm tra một mã.",
+            show_default=False,
+        ),
+    ],
+    code: Annotated[
+        str | None, typer.Argument(help="Mã xác minh (chỉ với verify).", show_default=False)
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Thư mục ghi (mặc định: giay-chung-nhan/TÊN)."),
+    ] = None,
+    unit: Annotated[
+        str | None, typer.Option("--unit", "-u", help="Chỉ một đơn vị (tên hoặc mã).")
+    ] = None,
+    period: Annotated[
+        int | None,
+        typer.Option("--period", help="Với 'all': năm của các cuộc thi (mặc định: năm nay)."),
+    ] = None,
+) -> None:
+    """Giấy chứng nhận: hoàn thành học phần, đạt giải cá nhân, đạt giải tập thể.
+
+    Mỗi giấy một tệp PDF và tệp tat-ca.pdf để in; in lại vẫn giữ số và mã xác minh.
+    Kiểm tra một giấy: hoctap certificates verify MÃ
+    """
+    from hoctap.documents.certificates import produce, verify
+
+    if target == "verify":
+        if not code:
+            fail(HoctapError("Thiếu mã xác minh.", "Ví dụ: hoctap certificates verify K7PX-3QMD"))
+        with opened() as db:
+            found = verify(db, code)
+        for line in found.lines():
+            typer.echo(line)
+        return
+    if code:
+        fail(HoctapError(f"Thừa '{code}'.", "Mã xác minh chỉ dùng với: hoctap certificates verify"))
+    folder = output or Path("giay-chung-nhan") / target
+    from rich.progress import Progress
+
+    with opened() as db, Progress(transient=True) as bar:
+        task = bar.add_task("Đang in giấy chứng nhận", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        produced = produce(db, target, folder, unit, period, progress=progress)
+    again = produced.issued - produced.new
+    typer.echo(
+        f"Đã in {produced.issued} giấy chứng nhận ({produced.new} cấp mới, {again} in lại với số "
+        f"và mã cũ) vào {produced.folder}; in tất cả một lần: tệp tat-ca.pdf trong từng thư mục."
+    )
+    for note in produced.notes:
+        err(f"Lưu ý: {note}")

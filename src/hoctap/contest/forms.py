@@ -152,6 +152,8 @@ class FormsResult:
     group_flags: list[TieFlag] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """Things the organisers should check (Vietnamese): answers that match no response, …"""
+    entrants: pd.Series | None = None
+    """Per ranking row, the entry's ``entrant`` (a platform contest's entrant id), when given."""
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -761,6 +763,8 @@ def rank_table(
         blank_predictions=int((~given).sum()),
         notes=notes,
     )
+    if "entrant" in ranked:
+        result.entrants = ranked["entrant"].reset_index(drop=True)
     if rules.groups is not None:
         result.groups, result.group_flags = _groups(ranked, roster, rules.groups)
         groups = result.groups

@@ -147,7 +147,9 @@ def contest_results(
     if public:
         hidden = ~table["consent"].astype(bool)
         table.loc[hidden, "name"] = [f"Thí sinh #{e}" for e in table.loc[hidden, "entrant"]]
-    entries = table[["name", "unit", "score", "prediction", "submitted", "shown_time", "duration"]]
+    entries = table[
+        ["name", "unit", "score", "prediction", "submitted", "shown_time", "duration", "entrant"]
+    ]
     return rank_table(
         entries,
         full,

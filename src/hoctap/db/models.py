@@ -225,3 +225,38 @@ class HubAccount(Base):
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     password_set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Certificate(Base):
+    """A certificate issued: to a trainee who passed a module, a contest prize winner, or a unit
+    with a group prize. Printing it again reuses the row: same serial, same code, same date."""
+
+    __tablename__ = "certificates"
+    __table_args__ = (
+        UniqueConstraint("year", "number", name="uq_certificates_year_number"),
+        UniqueConstraint("kind", "subject", "holder", name="uq_certificates_kind_subject_holder"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(Integer)
+    """Sequence within the year of issue: 1, 2, 3, ..."""
+    serial: Mapped[str] = mapped_column(String(100))
+    """The number printed ("2026-00012/GCN"), from ``certificates.serial`` in documents.yaml."""
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    """Verification code: 8 letters and digits without look-alikes, random."""
+    kind: Mapped[str] = mapped_column(String(20))
+    """module, contest (a person's prize) or group (a unit's prize)."""
+    subject: Mapped[str] = mapped_column(String(100))
+    """The module's id or the contest's name."""
+    subject_title: Mapped[str] = mapped_column(String(300))
+    holder: Mapped[str] = mapped_column(String(100))
+    """Who it belongs to, stably: ``person:ID``, ``entrant:ID`` or ``unit:KEY``."""
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    holder_name: Mapped[str] = mapped_column(String(200))
+    unit_name: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[str] = mapped_column(String(200))
+    """What was achieved: "87,5%" of a module, "Nhất", "Giải tập thể"."""
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    printed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -21,12 +21,15 @@ REGULAR, BOLD, ITALIC, BOLD_ITALIC = FACES
 @cache
 def register_pdf_fonts() -> str:
     """Register the faces with ReportLab once; returns the family name."""
+    from reportlab import rl_config
     from reportlab.lib.fonts import addMapping
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
     from hoctap.errors import HoctapError
 
+    # Binary streams: ASCII85 adds a quarter to every file and to the time to write it.
+    rl_config.useA85 = 0
     for name, file in FACES.items():
         try:
             pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / file)))

@@ -167,7 +167,7 @@ class _Header:
         canvas.setFont(BOLD, 13)
         canvas.drawCentredString(right_centre, top - 27, SLOGAN)
         slogan = stringWidth(SLOGAN, BOLD, 13)
-        canvas.line(right_centre - slogan / 2, top - 30, right_centre + slogan / 2, top - 30)
+        canvas.line(right_centre - slogan / 2, top - 32, right_centre + slogan / 2, top - 32)
         canvas.setFont(ITALIC, 13)
         canvas.drawCentredString(right_centre, top - 50, self.document.date_line)
 

@@ -1,0 +1,437 @@
+"""Certificates: who earns one, issuing them (a serial number and a verification code kept in the
+database), and checking a code.
+
+- a module: every roster trainee whose graded submission reaches the module's pass mark;
+- a contest: every prize winner of the contest's own ranking, and every unit with a group prize.
+
+Issuing is idempotent: a certificate already issued to the same holder for the same module or
+contest keeps its serial number, code and date when printed again; only a corrected name, unit or
+result is brought up to date.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from hoctap.contest.definition import ZONE
+from hoctap.db import Database
+from hoctap.db.models import Certificate
+from hoctap.documents.config import DocumentSettings
+from hoctap.errors import HoctapError
+from hoctap.text import format_decimal
+
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+"""Crockford's base 32: no I, L, O or U, so a code read aloud or typed cannot be mistaken."""
+CODE_LENGTH = 8
+KIND_NAMES = {"module": "Hoàn thành học phần", "contest": "Đạt giải", "group": "Đạt giải tập thể"}
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Someone (or a unit) who earns a certificate, with what to print."""
+
+    holder: str
+    name: str
+    unit: str
+    detail: str
+    fields: dict[str, object]
+    """The template fields (documents.yaml) besides the common ones."""
+    person_id: int | None = None
+    unit_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Batch:
+    """The certificates of one module or one contest."""
+
+    kind: str
+    subject: str
+    title: str
+    recipients: tuple[Recipient, ...]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Issued:
+    """A certificate ready to print."""
+
+    kind: str
+    serial: str
+    code: str
+    name: str
+    unit: str
+    subject_title: str
+    issued: datetime
+    fields: dict[str, object] = field(default_factory=dict)
+    new: bool = False
+
+
+def shown_code(code: str) -> str:
+    """ "K7PX3QMD" -> "K7PX-3QMD", easier to read out and type."""
+    return f"{code[:4]}-{code[4:]}"
+
+
+def clean_code(text: str) -> str:
+    """A code as typed: any case, with or without dashes or spaces; O read as 0, I and L as 1."""
+    code = "".join(text.split()).replace("-", "").upper()
+    return code.translate(str.maketrans("OIL", "011"))
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+# -- who earns one ---------------------------------------------------------------------------
+
+
+def module_batch(db: Database, module: str, unit: str | None = None) -> Batch:
+    """The trainees who passed a module (of one unit, or all)."""
+    from hoctap.course import check_module, status
+    from hoctap.db.models import Person, Unit
+    from hoctap.units import find_unit
+
+    info = check_module(module)
+    unit_code = find_unit(db, unit).code if unit else None
+    records = status(db.settings, module, unit_code)
+    passed = [r for r in records if r["Đạt"] and r["Họ và tên"]]
+    waiting = sum(1 for r in records if r["Cần chấm tay"] and not r["Đạt"])
+    codes = [str(r["Mã học viên"]) for r in passed]
+    with db.session() as session:
+        rows = session.execute(
+            select(Person.code, Person.id, Unit.id)
+            .join(Unit, Unit.id == Person.unit_id)
+            .where(Person.code.in_(codes))
+        ).all()
+    ids = {code: (person, unit_id) for code, person, unit_id in rows}
+    recipients = []
+    for record in passed:
+        person, unit_id = ids[str(record["Mã học viên"])]
+        share = 100 * float(record["Điểm"]) / float(record["Điểm tối đa"])  # type: ignore[arg-type]
+        score = format_decimal(share)
+        recipients.append(
+            Recipient(
+                holder=f"person:{person}",
+                name=str(record["Họ và tên"]),
+                unit=str(record["Đơn vị"]),
+                detail=f"{score}%",
+                fields={"hoc_phan": info.title, "diem": score},
+                person_id=person,
+                unit_id=unit_id,
+            )
+        )
+    notes = (
+        (f"{waiting} bài còn chờ chấm tay: chấm xong thì chạy lại lệnh để cấp thêm.",)
+        if waiting
+        else ()
+    )
+    return Batch("module", module, info.title, tuple(recipients), notes)
+
+
+def contest_batches(db: Database, contest: str, unit: str | None = None) -> list[Batch]:
+    """The contest's prize winners (people), then its units with a group prize."""
+    from hoctap.contest.catalog import find_contest
+    from hoctap.contest.results import contest_results
+    from hoctap.documents.figures import database_roster
+    from hoctap.units import find_unit, unit_key
+
+    loaded = find_contest(db.settings, contest)
+    title = loaded.contest.title
+    result = contest_results(db, loaded, groups=True, roster=database_roster(db))  # type: ignore[arg-type]
+    only = unit_key(find_unit(db, unit).name) if unit else None
+    people = _entrants(db, loaded.contest.name)
+    ranking = result.ranking
+    won = ranking[ranking["Giải"] != ""]
+    recipients = []
+    for position, row in won.iterrows():
+        entrant = int(result.entrants[position]) if result.entrants is not None else None
+        if entrant is None or (only and unit_key(str(row["Đơn vị"])) != only):
+            continue
+        person, unit_id = people.get(entrant, (None, None))
+        prize = str(row["Giải"])
+        recipients.append(
+            Recipient(
+                holder=f"person:{person}" if person else f"entrant:{entrant}",
+                name=str(row["Họ và tên"]),
+                unit=str(row["Đơn vị"]),
+                detail=prize,
+                fields={
+                    "giai": prize,
+                    "cuoc_thi": title,
+                    "diem": format_decimal(float(row["Điểm"])),
+                    "hang": int(row["Hạng"]),
+                },
+                person_id=person,
+                unit_id=unit_id,
+            )
+        )
+    batches = [Batch("contest", loaded.contest.name, title, tuple(recipients))]
+    groups = result.groups
+    if groups is not None:
+        units = _units_by_key(db)
+        chosen = []
+        for _, row in groups[groups["Giải"].astype(str) != ""].iterrows():
+            key = unit_key(str(row["Đơn vị"]))
+            if only and key != only:
+                continue
+            rate = row["Tỉ lệ tham gia (%)"]
+            shown_rate = "" if rate != rate else format_decimal(float(rate))
+            chosen.append(
+                Recipient(
+                    holder=f"unit:{key}",
+                    name=str(row["Đơn vị"]),
+                    unit=str(row["Đơn vị"]),
+                    detail=str(row["Giải"]),
+                    fields={
+                        "giai": str(row["Giải"]),
+                        "cuoc_thi": title,
+                        "ty_le": shown_rate,
+                        "hang": int(row["Hạng"]),
+                    },
+                    unit_id=units.get(key),
+                )
+            )
+        batches.append(Batch("group", loaded.contest.name, title, tuple(chosen)))
+    return batches
+
+
+def _entrants(db: Database, contest: str) -> dict[int, tuple[int | None, int | None]]:
+    from hoctap.db.models import Entrant
+
+    with db.session() as session:
+        rows = session.execute(
+            select(Entrant.id, Entrant.person_id, Entrant.unit_id).where(Entrant.contest == contest)
+        ).all()
+    return {row[0]: (row[1], row[2]) for row in rows}
+
+
+def _units_by_key(db: Database) -> dict[str, int]:
+    from hoctap.db.models import Unit
+    from hoctap.units import unit_key
+
+    with db.session() as session:
+        return {
+            unit_key(name): unit_id for unit_id, name in session.execute(select(Unit.id, Unit.name))
+        }
+
+
+# -- issuing ---------------------------------------------------------------------------------
+
+
+def issue(
+    db: Database, batch: Batch, settings: DocumentSettings, now: datetime | None = None
+) -> list[Issued]:
+    """A certificate for each recipient: the one issued before, or a new serial and code."""
+    moment = now or datetime.now(UTC)
+    year = moment.astimezone(ZONE).year
+    issued: list[Issued] = []
+    with db.session() as session:
+        existing = {
+            c.holder: c
+            for c in session.scalars(
+                select(Certificate).where(
+                    Certificate.kind == batch.kind, Certificate.subject == batch.subject
+                )
+            )
+        }
+        number = (
+            session.scalar(select(func.max(Certificate.number)).where(Certificate.year == year))
+            or 0
+        )
+        codes = set(session.scalars(select(Certificate.code)))
+        for recipient in batch.recipients:
+            row = existing.get(recipient.holder)
+            new = row is None
+            if row is None:
+                number += 1
+                code = new_code()
+                while code in codes:
+                    code = new_code()
+                codes.add(code)
+                serial = settings.render(settings.serial, {"nam": year, "so_thu_tu": number})
+                row = Certificate(
+                    year=year,
+                    number=number,
+                    serial=serial,
+                    code=code,
+                    kind=batch.kind,
+                    subject=batch.subject,
+                    holder=recipient.holder,
+                    issued_at=moment,
+                )
+                session.add(row)
+            row.subject_title = batch.title
+            row.person_id = recipient.person_id
+            row.unit_id = recipient.unit_id
+            row.holder_name = recipient.name
+            row.unit_name = recipient.unit
+            row.detail = recipient.detail
+            row.printed_at = moment
+            issued_at = row.issued_at if row.issued_at.tzinfo else row.issued_at.replace(tzinfo=UTC)
+            fields = {
+                "ho_ten": recipient.name,
+                "don_vi": recipient.unit,
+                "nam": issued_at.astimezone(ZONE).year,
+                **recipient.fields,
+            }
+            issued.append(
+                Issued(
+                    batch.kind,
+                    row.serial,
+                    row.code,
+                    recipient.name,
+                    recipient.unit,
+                    batch.title,
+                    issued_at,
+                    fields,
+                    new,
+                )
+            )
+    return issued
+
+
+@dataclass(frozen=True)
+class Verified:
+    serial: str
+    code: str
+    kind: str
+    holder_name: str
+    unit_name: str
+    subject_title: str
+    detail: str
+    issued_at: datetime
+
+    def lines(self) -> list[str]:
+        when = self.issued_at.astimezone(ZONE).strftime("%d/%m/%Y")
+        what = {
+            "module": f"hoàn thành học phần “{self.subject_title}” ({self.detail} số điểm)",
+            "contest": f"đạt giải {self.detail} – {self.subject_title}",
+            "group": f"{self.detail} – {self.subject_title}",
+        }[self.kind]
+        return [
+            f"Giấy chứng nhận số {self.serial} (mã {shown_code(self.code)}) là giấy thật, do "
+            "hoctap cấp.",
+            f"Cấp cho: {self.holder_name}"
+            + (f" – {self.unit_name}" if self.unit_name != self.holder_name else ""),
+            f"Nội dung: {what}.",
+            f"Ngày cấp: {when}.",
+        ]
+
+
+def verify(db: Database, text: str) -> Verified:
+    """The certificate a code belongs to, or a clear error."""
+    code = clean_code(text)
+    if len(code) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in code):
+        raise HoctapError(
+            f"'{text}' không phải mã xác minh.",
+            "Mã xác minh có 8 chữ và số, in dưới mã QR của giấy chứng nhận (ví dụ K7PX-3QMD).",
+        )
+    with db.session() as session:
+        row = session.scalars(select(Certificate).where(Certificate.code == code)).first()
+        if row is None:
+            raise HoctapError(
+                f"Không có giấy chứng nhận nào mang mã {shown_code(code)}.",
+                "Kiểm tra lại mã in trên giấy; nếu đúng mã mà không thấy, giấy này không do "
+                "hoctap cấp.",
+            )
+        issued = row.issued_at if row.issued_at.tzinfo else row.issued_at.replace(tzinfo=UTC)
+        return Verified(
+            row.serial,
+            row.code,
+            row.kind,
+            row.holder_name,
+            row.unit_name,
+            row.subject_title,
+            row.detail,
+            issued,
+        )
+
+
+# -- the command -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Produced:
+    folder: Path
+    issued: int
+    new: int
+    files: tuple[Path, ...]
+    notes: tuple[str, ...]
+
+
+def batches_for(db: Database, target: str, unit: str | None, period: int) -> list[Batch]:
+    """The batches a target names: a module, a contest, or ``all`` (every module, and every
+    contest with handed-in attempts in the year)."""
+    from hoctap.contest.catalog import list_contests
+    from hoctap.course import module_ids
+
+    modules = module_ids()
+    contests = [c.contest.name for c in list_contests(db.settings)]
+    if target in modules:
+        return [module_batch(db, target, unit)]
+    if target in contests:
+        return contest_batches(db, target, unit)
+    if target in ("all", "tat-ca"):
+        found = [module_batch(db, module, unit) for module in modules]
+        for loaded in list_contests(db.settings):
+            opens = loaded.contest.opens
+            if opens is None or opens.astimezone(ZONE).year == period:
+                found += contest_batches(db, loaded.contest.name, unit)
+        return found
+    raise HoctapError(
+        f"Không có học phần hay cuộc thi nào tên '{target}'.",
+        f"Học phần: {', '.join(modules)}. Cuộc thi: {', '.join(contests) or '(chưa có)'}. "
+        "Hoặc 'all' để cấp tất cả.",
+    )
+
+
+def produce(
+    db: Database,
+    target: str,
+    output: Path,
+    unit: str | None = None,
+    period: int | None = None,
+    settings: DocumentSettings | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    now: datetime | None = None,
+) -> Produced:
+    """Issue and print the certificates a target names into ``output``: one PDF per
+    certificate in a folder per module or contest, and one file with them all for printing."""
+    from hoctap.documents.certificate_pdf import render_certificates
+    from hoctap.documents.config import load_documents
+
+    settings = settings or load_documents()
+    moment = now or datetime.now(UTC)
+    year = period or moment.astimezone(ZONE).year
+    batches = batches_for(db, target, unit, year)
+    issued = [(batch, issue(db, batch, settings, moment)) for batch in batches]
+    total = sum(len(items) for _, items in issued)
+    done = 0
+    files: list[Path] = []
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, total)
+
+    for batch, items in issued:
+        if not items:
+            continue
+        folder = output / _folder_name(batch) if len(batches) > 1 else output
+        files += render_certificates(items, settings, folder, step)
+    notes = tuple(note for batch in batches for note in batch.notes)
+    empty = [b for b in batches if not b.recipients]
+    if len(batches) == 1 and empty:
+        notes += (f"Chưa có ai đạt để cấp giấy chứng nhận: {batches[0].title}.",)
+    new = sum(1 for _, items in issued for item in items if item.new)
+    return Produced(output, total, new, tuple(files), notes)
+
+
+def _folder_name(batch: Batch) -> str:
+    return batch.subject if batch.kind != "group" else f"{batch.subject}-tap-the"
