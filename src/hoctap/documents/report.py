@@ -115,7 +115,8 @@ def _by_kind(rows: Iterable[UnitProgress]) -> list[tuple[str, list[UnitProgress]
 
 def _training(figures: ReportFigures, count: _Counter) -> tuple[list[Block], str, DataSheet]:
     members = sum(len(v) for v in figures.members.values())
-    works = figures.work
+    listed = {trainee for trainees in figures.members.values() for trainee in trainees}
+    works = [w for w in figures.work if w.trainee in listed]
     module_rows: list[Row] = []
     for index, module in enumerate(figures.modules, start=1):
         mine = [w for w in works if w.module == module.id]
@@ -298,7 +299,8 @@ def _detail_sheet(figures: ReportFigures) -> DataSheet:
     names = {u.code: u for u in figures.units}
     counts: dict[tuple[str, str], list[Work]] = {}
     for work in figures.work:
-        counts.setdefault((unit_of[work.trainee], work.module), []).append(work)
+        if work.trainee in unit_of:
+            counts.setdefault((unit_of[work.trainee], work.module), []).append(work)
     columns = (
         "Mã đơn vị",
         "Đơn vị",

@@ -1,0 +1,164 @@
+"""Certificates: the page as it looks (a PNG snapshot, with a tolerance), the QR code read back,
+issuing and printing again with the same number and code, and checking a code."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from hoctap.db import Database
+from hoctap.db.models import Unit
+from hoctap.documents.certificate_pdf import ALL_IN_ONE, file_name, render_certificates
+from hoctap.documents.certificates import (
+    CODE_ALPHABET,
+    Batch,
+    Issued,
+    Recipient,
+    clean_code,
+    issue,
+    shown_code,
+    verify,
+)
+from hoctap.documents.config import load_documents
+from hoctap.errors import HoctapError
+
+SNAPSHOT = Path(__file__).parent / "snapshots" / "certificate-module.png"
+ISSUED = datetime(2026, 12, 5, 3, 0, tzinfo=UTC)
+
+
+def _item(name: str = "Đặng Thị Hồng Ưng", code: str = "K7PX3QMD") -> Issued:
+    return Issued(
+        kind="module",
+        serial="2026-00012/GCN",
+        code=code,
+        name=name,
+        unit="Xã Hưng Đạo",
+        subject_title="Dữ liệu và infographic",
+        issued=ISSUED,
+        fields={
+            "ho_ten": name,
+            "don_vi": "Xã Hưng Đạo",
+            "nam": 2026,
+            "hoc_phan": "Dữ liệu và infographic",
+            "diem": "87,5",
+        },  # fmt: skip
+    )
+
+
+def _render(path: Path, scale: float = 1.0) -> object:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(path))
+    try:
+        return document[0].render(scale=scale).to_pil().convert("L")
+    finally:
+        document.close()
+
+
+def _text(path: Path) -> str:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(path))
+    try:
+        return "\n".join(page.get_textpage().get_text_range() for page in document)
+    finally:
+        document.close()
+
+
+def test_codes_are_read_however_they_are_typed() -> None:
+    assert clean_code(" k7px-3qmd ") == "K7PX3QMD"
+    assert clean_code("O1IL-AAAA") == "0111AAAA"  # letters that look like digits
+    assert shown_code("K7PX3QMD") == "K7PX-3QMD"
+    assert not set("ILOU") & set(CODE_ALPHABET) and len(CODE_ALPHABET) == 32
+    assert file_name(_item()) == "2026-00012-dang-thi-hong-ung.pdf"
+
+
+def test_a_certificate_page_looks_as_approved(tmp_path: Path) -> None:
+    """Compared with tests/snapshots/certificate-module.png: at most 0.05% of the pixels (250) may
+    differ noticeably (anti-aliasing, a newer renderer). To approve a deliberate change to the
+    layout, run once with HOCTAP_UPDATE_SNAPSHOTS=1 and look at the new picture."""
+    from PIL import Image, ImageChops
+
+    files = render_certificates([_item()], load_documents(), tmp_path)
+    assert [f.name for f in files] == ["2026-00012-dang-thi-hong-ung.pdf", ALL_IN_ONE]
+    page = _render(files[0])
+    if os.environ.get("HOCTAP_UPDATE_SNAPSHOTS") == "1":
+        SNAPSHOT.parent.mkdir(exist_ok=True)
+        page.save(SNAPSHOT)  # type: ignore[attr-defined]
+    approved = Image.open(SNAPSHOT).convert("L")
+    assert approved.size == page.size == (842, 596)  # type: ignore[attr-defined]
+    difference = ImageChops.difference(page, approved)  # type: ignore[arg-type]
+    changed = sum(difference.point(lambda v: 255 if v > 64 else 0).histogram()[255:])
+    assert changed / (842 * 596) < 0.0005, f"{changed} pixels differ from the approved snapshot"
+
+
+def test_the_text_is_real_text_and_the_qr_code_reads_back_the_number_and_code(
+    tmp_path: Path,
+) -> None:
+    import zxingcpp
+
+    files = render_certificates([_item()], load_documents(), tmp_path)
+    text = _text(files[0])
+    for line in ("GIẤY CHỨNG NHẬN", "Đặng Thị Hồng Ưng", "Đơn vị: Xã Hưng Đạo",
+                 "Cao Bằng, ngày 05 tháng 12 năm 2026", "Số: 2026-00012/GCN",
+                 "Mã xác minh: K7PX-3QMD", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"):  # fmt: skip
+        assert line in text, line
+    found = zxingcpp.read_barcodes(_render(files[0], scale=2.0))
+    assert [r.text for r in found] == ["Giấy chứng nhận số 2026-00012/GCN, mã xác minh K7PX-3QMD"]
+
+
+def test_a_long_name_shrinks_to_fit_the_page(tmp_path: Path) -> None:
+    long = "Hoàng Thị Phương Thảo Nguyễn Ngọc Minh Châu Lương Thị Hồng Nhung Bế Văn Đông Đạt"
+    files = render_certificates([_item(long)], load_documents(), tmp_path)
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(files[0]))
+    text = document[0].get_textpage()
+    index = text.get_text_range().index(long)
+    boxes = [text.get_charbox(i) for i in range(index, index + len(long))]
+    document.close()
+    assert min(b[0] for b in boxes) > 30 and max(b[2] for b in boxes) < 842 - 30
+
+
+def _batch(names: list[str], unit_id: int | None = None) -> Batch:
+    recipients = tuple(
+        Recipient(
+            f"entrant:{n}",
+            name,
+            "Xã Hưng Đạo",
+            "Nhất",
+            {"giai": "Nhất", "cuoc_thi": "Cuộc thi", "diem": "10", "hang": 1},
+            unit_id=unit_id,
+        )  # fmt: skip
+        for n, name in enumerate(names, start=1)
+    )
+    return Batch("contest", "thi-thu", "Cuộc thi thử", recipients)
+
+
+def test_issuing_again_keeps_number_code_and_date_and_a_code_checks_out(db: Database) -> None:
+    from sqlalchemy import select
+
+    settings = load_documents()
+    with db.session() as session:
+        unit_id = session.scalars(select(Unit.id).where(Unit.kind == "xa_phuong")).first()
+    first = issue(db, _batch(["Nông Văn Dũng", "Đàm Thị Ánh"], unit_id), settings, ISSUED)
+    assert [i.serial for i in first] == ["2026-00001/GCN", "2026-00002/GCN"]
+    assert all(i.new for i in first) and len({i.code for i in first}) == 2
+    later = datetime(2027, 1, 10, tzinfo=UTC)
+    again = issue(db, _batch(["Nông Văn Dũng", "Đàm Thị Ánh Tuyết", "Bế Văn Ước"]), settings, later)
+    assert [(i.serial, i.code, i.new) for i in again[:2]] == [
+        (i.serial, i.code, False) for i in first
+    ]
+    assert again[0].issued == ISSUED and again[2].serial == "2027-00001/GCN" and again[2].new
+    found = verify(db, shown_code(first[1].code).lower())
+    assert found.holder_name == "Đàm Thị Ánh Tuyết"  # the corrected name
+    lines = found.lines()
+    assert "2026-00002/GCN" in lines[0] and "đạt giải Nhất – Cuộc thi thử" in lines[2]
+    assert lines[3] == "Ngày cấp: 05/12/2026."
+    with pytest.raises(HoctapError, match="Không có giấy chứng nhận nào"):
+        verify(db, "ZZZZ-ZZZZ")
+    with pytest.raises(HoctapError, match="không phải mã xác minh"):
+        verify(db, "12345")
