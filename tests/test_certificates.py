@@ -44,7 +44,7 @@ def _item(name: str = "Đặng Thị Hồng Ưng", code: str = "K7PX3QMD") -> Is
             "nam": 2026,
             "hoc_phan": "Dữ liệu và infographic",
             "diem": "87,5",
-        },  # fmt: skip
+        },
     )
 
 
@@ -102,9 +102,15 @@ def test_the_text_is_real_text_and_the_qr_code_reads_back_the_number_and_code(
 
     files = render_certificates([_item()], load_documents(), tmp_path)
     text = _text(files[0])
-    for line in ("GIẤY CHỨNG NHẬN", "Đặng Thị Hồng Ưng", "Đơn vị: Xã Hưng Đạo",
-                 "Cao Bằng, ngày 05 tháng 12 năm 2026", "Số: 2026-00012/GCN",
-                 "Mã xác minh: K7PX-3QMD", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"):  # fmt: skip
+    for line in (
+        "GIẤY CHỨNG NHẬN",
+        "Đặng Thị Hồng Ưng",
+        "Đơn vị: Xã Hưng Đạo",
+        "Cao Bằng, ngày 05 tháng 12 năm 2026",
+        "Số: 2026-00012/GCN",
+        "Mã xác minh: K7PX-3QMD",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    ):
         assert line in text, line
     found = zxingcpp.read_barcodes(_render(files[0], scale=2.0))
     assert [r.text for r in found] == ["Giấy chứng nhận số 2026-00012/GCN, mã xác minh K7PX-3QMD"]
@@ -132,7 +138,7 @@ def _batch(names: list[str], unit_id: int | None = None) -> Batch:
             "Nhất",
             {"giai": "Nhất", "cuoc_thi": "Cuộc thi", "diem": "10", "hang": 1},
             unit_id=unit_id,
-        )  # fmt: skip
+        )
         for n, name in enumerate(names, start=1)
     )
     return Batch("contest", "thi-thu", "Cuộc thi thử", recipients)

@@ -169,7 +169,9 @@ def test_the_report_has_the_official_parts_numbered_sections_and_tables_that_add
     ]
     by_unit = next(t for t in tables if "theo đơn vị" in t.title)
     assert by_unit.grouped and {b.label for b in by_unit.rows if isinstance(b, Band)} == {
-        "Xã, phường", "Sở, ngành"}  # fmt: skip
+        "Xã, phường",
+        "Sở, ngành",
+    }
     assert by_unit.total == ("", "Toàn tỉnh", 9, 5, 4, 2, 22.2, by_unit.total[-1])
     winners = next(
         t for t in tables if t.title.startswith("Bảng") and "Cá nhân đạt giải" in t.title
@@ -200,9 +202,14 @@ def test_the_pdf_is_a4_portrait_numbered_from_page_two_with_the_text_readable(
     render_pdf(build_report(_figures(), load_documents(), TODAY), path)
     pages = pdf_pages(path)
     first = pages[0]
-    for text in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
-                 "Cao Bằng, ngày 05 tháng 01 năm 2027", "SỞ THÔNG TIN VÀ", "BÁO CÁO",
-                 "I. KẾT QUẢ BỒI DƯỠNG"):  # fmt: skip
+    for text in (
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Cao Bằng, ngày 05 tháng 01 năm 2027",
+        "SỞ THÔNG TIN VÀ",
+        "BÁO CÁO",
+        "I. KẾT QUẢ BỒI DƯỠNG",
+    ):
         assert text in first, text
     everything = "\n".join(pages)
     assert "Đặng Thị Ưng" in everything and "Nơi nhận:" in everything
