@@ -57,6 +57,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_grade.py
 	$(BIN)/python benchmarks/bench_rank_forms.py
 	$(BIN)/python benchmarks/bench_leaderboard.py
+	$(BIN)/python benchmarks/bench_certificates.py
 	$(BIN)/python benchmarks/bench_contest_load.py
 
 clean:

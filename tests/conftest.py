@@ -236,3 +236,21 @@ def write_csv(
         writer.writerow(header)
         writer.writerows(rows)
     return path
+
+
+def libreoffice_csv(path: Path, folder: Path) -> str:
+    """The workbook as LibreOffice Calc reads it, saved as UTF-8 CSV."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice")
+    require(soffice is not None, "LibreOffice Calc (Debian package libreoffice-calc-nogui)")
+    assert soffice is not None
+    out = folder / "libreoffice"
+    subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{folder / 'lo-profile'}", "--headless",
+         "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", str(out),
+         str(path)],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    return (out / f"{path.stem}.csv").read_text(encoding="utf-8")

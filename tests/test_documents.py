@@ -75,7 +75,8 @@ def test_the_shipped_wording_loads_and_a_misspelt_field_is_refused_with_the_fiel
     with pytest.raises(HoctapError) as caught:
         parse_documents(raw, "documents.yaml")
     message = caught.value.message
-    assert "certificates.module.lines[1]" in message and "don_vi, ho_ten" in message
+    assert "certificates.module.lines[1]: không có ô '{{ ten_don_vi }}'" in message
+    assert "don_vi, ho_ten" in message
     assert "targets[1].measure" in message and "2 chỗ cần sửa" in message
 
 
@@ -243,3 +244,28 @@ def test_the_workbook_prints_on_a4_portrait_with_merged_titles_and_numbers_as_nu
     assert "&P" in sheet.oddFooter.center.text
     detail = book["Chi tiết theo học phần"]
     assert detail.max_row == 1 + 3 * 2  # a row per unit and module
+
+
+def test_the_commands_say_what_to_fix_and_write_nothing_on_bad_input(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from hoctap.cli import app
+
+    runner = CliRunner()
+    out = tmp_path / "out"
+    cases = [
+        (["report", "-o", str(out / "x.doc")], "Thêm --format pdf hoặc --format xlsx."),
+        (["report", "-o", str(out / "x.pdf"), "--from", "31/31/2026"], "dạng 31/12/2026"),
+        (["report", "-o", str(out / "x.pdf"), "--unit", "Không Có"], "Không tìm thấy đơn vị"),
+        (["certificates", "khong-co"], "Hoặc 'all' để cấp tất cả."),
+        (["certificates", "verify"], "Thiếu mã xác minh."),
+        (["certificates", "verify", "12"], "không phải mã xác minh"),
+    ]
+    for args, said in cases:
+        result = runner.invoke(app, args)
+        assert result.exit_code == 1 and said in result.output, (args, result.output)
+        assert "Traceback" not in result.output
+    assert not out.exists()
+
+    empty = runner.invoke(app, ["certificates", "all", "-o", str(out / "gcn")])
+    assert empty.exit_code == 0 and "Chưa có ai đạt" in empty.output

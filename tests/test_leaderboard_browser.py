@@ -18,6 +18,7 @@ from hoctap.awards.selfassessment import seed_demo_self_assessments
 from hoctap.db import open_database
 from hoctap.settings import Settings
 
+from .conftest import libreoffice_csv
 from .platform import chromium, running
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -90,26 +91,6 @@ def test_a_judge_filters_opens_a_unit_and_exports(home: Path, tmp_path: Path) ->
     text = libreoffice_csv(path, tmp_path)
     assert text.splitlines()[0].startswith("Mã đơn vị,Đơn vị,Loại đơn vị,Tổng điểm,Xếp loại")
     assert first_commune in text and "Xã, phường" in text
-
-
-def libreoffice_csv(path: Path, folder: Path) -> str:
-    """The workbook as LibreOffice Calc reads it, saved as UTF-8 CSV."""
-    import shutil
-    import subprocess
-
-    from .conftest import require
-
-    soffice = shutil.which("soffice")
-    require(soffice is not None, "LibreOffice Calc (Debian package libreoffice-calc-nogui)")
-    assert soffice is not None
-    out = folder / "libreoffice"
-    subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{folder / 'lo-profile'}", "--headless",
-         "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", str(out),
-         str(path)],
-        check=True, capture_output=True, timeout=120,
-    )  # fmt: skip
-    return (out / f"{path.stem}.csv").read_text(encoding="utf-8")
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

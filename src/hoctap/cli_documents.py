@@ -115,6 +115,10 @@ def certificates(
 
         produced = produce(db, target, folder, unit, period, progress=progress)
     again = produced.issued - produced.new
+    if produced.issued == 0:
+        for note in produced.notes:
+            typer.echo(note)
+        return
     typer.echo(
         f"Đã in {produced.issued} giấy chứng nhận ({produced.new} cấp mới, {again} in lại với số "
         f"và mã cũ) vào {produced.folder}; in tất cả một lần: tệp tat-ca.pdf trong từng thư mục."

@@ -426,9 +426,9 @@ def produce(
         folder = output / _folder_name(batch) if len(batches) > 1 else output
         files += render_certificates(items, settings, folder, step)
     notes = tuple(note for batch in batches for note in batch.notes)
-    empty = [b for b in batches if not b.recipients]
-    if len(batches) == 1 and empty:
-        notes += (f"Chưa có ai đạt để cấp giấy chứng nhận: {batches[0].title}.",)
+    if total == 0:
+        what = batches[0].title if len(batches) == 1 else "các học phần và cuộc thi"
+        notes += (f"Chưa có ai đạt để cấp giấy chứng nhận: {what}.",)
     new = sum(1 for _, items in issued for item in items if item.new)
     return Produced(output, total, new, tuple(files), notes)
 

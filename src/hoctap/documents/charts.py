@@ -8,7 +8,7 @@ from hoctap.documents.model import Chart
 from hoctap.text import format_decimal
 
 WIDTH_INCHES = 6.3  # the text width of an A4 page with official margins (16 cm)
-DPI = 200
+DPI = 150
 
 
 def chart_png(chart: Chart) -> tuple[bytes, float]:

@@ -132,13 +132,25 @@ class _Reader:
         return value
 
     def template(self, text: str, fields: Mapping[str, object], where: str) -> None:
-        from jinja2 import TemplateError
+        import re
 
+        from jinja2 import TemplateError, TemplateSyntaxError, UndefinedError
+
+        names = ", ".join(sorted(fields))
         try:
             fill(text, fields)
+        except UndefinedError as error:
+            found = re.search(r"'(\w+)' is undefined", str(error.message))
+            field = found.group(1) if found else str(error.message)
+            self.problems.append(
+                f"{where}: không có ô '{{{{ {field} }}}}'. Các ô dùng được: {names}."
+            )
+        except TemplateSyntaxError as error:
+            self.problems.append(
+                f"{where}: viết sai mẫu ({error.message}); ô viết dạng {{{{ ho_ten }}}}."
+            )
         except TemplateError as error:
-            names = ", ".join(sorted(fields))
-            self.problems.append(f"{where}: {error.message or error}. Các ô dùng được: {names}.")
+            self.problems.append(f"{where}: {error}. Các ô dùng được: {names}.")
 
     def signer(self, data: Mapping[str, Any], where: str) -> Signer:
         section = self.section(data, "signer", where)

@@ -139,7 +139,7 @@ def _training(figures: ReportFigures, count: _Counter) -> tuple[list[Block], str
     module_table = Table(
         count.table("Kết quả bồi dưỡng theo học phần"),
         (
-            Column("STT", kind="int", width=0.6),
+            Column("STT", kind="int", width=0.75),
             Column("Học phần", width=3.2),
             Column("Đã bắt đầu", "Số lượt học viên", "int"),
             Column("Đã nộp bài", "Số lượt học viên", "int"),
@@ -190,7 +190,7 @@ def _training(figures: ReportFigures, count: _Counter) -> tuple[list[Block], str
     unit_table = Table(
         count.table("Kết quả bồi dưỡng theo đơn vị"),
         (
-            Column("STT", kind="int", width=0.6),
+            Column("STT", kind="int", width=0.75),
             Column("Đơn vị", width=2.6),
             Column("Số học viên", kind="int"),
             Column("Đã bắt đầu", "Số học viên tham gia", "int"),
@@ -388,7 +388,7 @@ def _contests(figures: ReportFigures, count: _Counter) -> tuple[list[Block], str
                 Table(
                     count.table(f"Cơ cấu giải: {contest.title}"),
                     (
-                        Column("STT", kind="int", width=0.6),
+                        Column("STT", kind="int", width=0.75),
                         Column("Giải", width=2.0),
                         Column("Số giải", kind="int"),
                     ),
@@ -401,7 +401,7 @@ def _contests(figures: ReportFigures, count: _Counter) -> tuple[list[Block], str
                 Table(
                     count.table(f"Cá nhân đạt giải: {contest.title}"),
                     (
-                        Column("STT", kind="int", width=0.6),
+                        Column("STT", kind="int", width=0.75),
                         Column("Họ và tên", width=1.8),
                         Column("Đơn vị", width=2.0),
                         Column("Điểm", kind="decimal", width=0.6),
@@ -424,7 +424,7 @@ def _contests(figures: ReportFigures, count: _Counter) -> tuple[list[Block], str
                 Table(
                     count.table(f"Tập thể đạt giải: {contest.title}"),
                     (
-                        Column("STT", kind="int", width=0.6),
+                        Column("STT", kind="int", width=0.75),
                         Column("Đơn vị", width=2.6),
                         Column("Số người dự thi", kind="int"),
                         Column("Tỉ lệ tham gia (%)", kind="decimal"),
@@ -517,7 +517,7 @@ def _awards(figures: ReportFigures, count: _Counter) -> tuple[list[Block], str]:
         Table(
             count.table(f"Xếp loại “Đơn vị học tập” năm {year} theo loại đơn vị"),
             (
-                Column("STT", kind="int", width=0.6),
+                Column("STT", kind="int", width=0.75),
                 Column("Loại đơn vị", width=1.8),
                 Column("Số đơn vị", kind="int"),
                 *(Column(level, "Xếp loại", "int") for level in levels_shown),
@@ -536,7 +536,7 @@ def _awards(figures: ReportFigures, count: _Counter) -> tuple[list[Block], str]:
             Table(
                 count.table(f"Đơn vị xếp loại {top} năm {year}"),
                 (
-                    Column("STT", kind="int", width=0.6),
+                    Column("STT", kind="int", width=0.75),
                     Column("Đơn vị", width=2.6),
                     Column("Loại đơn vị", width=1.3),
                     Column("Tổng điểm", kind="decimal"),
@@ -598,7 +598,7 @@ def _targets(
     table = Table(
         count.table("Kết quả so với chỉ tiêu"),
         (
-            Column("STT", kind="int", width=0.6),
+            Column("STT", kind="int", width=0.75),
             Column("Chỉ tiêu", width=2.4),
             Column("Chỉ tiêu (%)", kind="decimal", width=0.8),
             Column("Kết quả (%)", kind="decimal", width=0.8),
