@@ -17,6 +17,7 @@ from hoctap.documents.figures import ReportFigures, UnitInfo, Work
 from hoctap.documents.model import (
     Band,
     Block,
+    Cell,
     Chart,
     Column,
     DataSheet,
@@ -63,6 +64,32 @@ class _Counter:
     def chart(self, title: str) -> str:
         self.charts += 1
         return f"Biểu đồ {self.charts}. {title}"
+
+    def numbered(
+        self,
+        title: str,
+        columns: Sequence[Column],
+        rows: Iterable[Row],
+        total: tuple[Cell, ...] | None = None,
+        note: str = "",
+    ) -> Table:
+        """A table with its number ("Bảng 3.") and an STT column counting its rows (not the
+        bands); ``total`` is the last row, without a number."""
+        numbered: list[Row] = []
+        number = 0
+        for row in rows:
+            if isinstance(row, Band):
+                numbered.append(row)
+            else:
+                number += 1
+                numbered.append((number, *row))
+        return Table(
+            self.table(title),
+            (Column("STT", kind="int", width=0.75), *columns),
+            tuple(numbered),
+            total=None if total is None else ("", *total),
+            note=note,
+        )
 
 
 @dataclass(frozen=True)
@@ -118,13 +145,12 @@ def _training(figures: ReportFigures, count: _Counter) -> tuple[list[Block], str
     listed = {trainee for trainees in figures.members.values() for trainee in trainees}
     works = [w for w in figures.work if w.trainee in listed]
     module_rows: list[Row] = []
-    for index, module in enumerate(figures.modules, start=1):
+    for module in figures.modules:
         mine = [w for w in works if w.module == module.id]
         shares = [w.share for w in mine if w.share is not None]
         passed = sum(w.passed for w in mine)
         module_rows.append(
             (
-                index,
                 module.title,
                 len(mine),
                 sum(w.submitted for w in mine),
@@ -136,10 +162,9 @@ def _training(figures: ReportFigures, count: _Counter) -> tuple[list[Block], str
         )
     all_shares = [w.share for w in works if w.share is not None]
     total_passed = sum(w.passed for w in works)
-    module_table = Table(
-        count.table("Kết quả bồi dưỡng theo học phần"),
+    module_table = count.numbered(
+        "Kết quả bồi dưỡng theo học phần",
         (
-            Column("STT", kind="int", width=0.75),
             Column("Học phần", width=3.2),
             Column("Đã bắt đầu", "Số lượt học viên", "int"),
             Column("Đã nộp bài", "Số lượt học viên", "int"),
@@ -148,9 +173,8 @@ def _training(figures: ReportFigures, count: _Counter) -> tuple[list[Block], str
             Column("Tỉ lệ đạt (%)", kind="decimal"),
             Column("Điểm trung bình (%)", kind="decimal"),
         ),
-        tuple(module_rows),
+        module_rows,
         total=(
-            "",
             "Cộng",
             len(works),
             sum(w.submitted for w in works),
@@ -165,15 +189,12 @@ def _training(figures: ReportFigures, count: _Counter) -> tuple[list[Block], str
     progress = unit_progress(figures)
     unit_rows: list[Row] = []
     single = figures.unit is not None
-    number = 0
     for label, rows in _by_kind(progress):
         if not single:
             unit_rows.append(Band(label))
         for row in sorted(rows, key=lambda r: r.unit.name):
-            number += 1
             unit_rows.append(
                 (
-                    number,
                     row.unit.name,
                     row.members,
                     row.started,
@@ -187,10 +208,9 @@ def _training(figures: ReportFigures, count: _Counter) -> tuple[list[Block], str
     submitted = sum(r.submitted for r in progress)
     completed = sum(r.completed for r in progress)
     province_average = _mean([w.share for w in works if w.share is not None])
-    unit_table = Table(
-        count.table("Kết quả bồi dưỡng theo đơn vị"),
+    unit_table = count.numbered(
+        "Kết quả bồi dưỡng theo đơn vị",
         (
-            Column("STT", kind="int", width=0.75),
             Column("Đơn vị", width=2.6),
             Column("Số học viên", kind="int"),
             Column("Đã bắt đầu", "Số học viên tham gia", "int"),
@@ -199,11 +219,10 @@ def _training(figures: ReportFigures, count: _Counter) -> tuple[list[Block], str
             Column("Tỉ lệ đạt đủ (%)", kind="decimal"),
             Column("Điểm trung bình (%)", kind="decimal"),
         ),
-        tuple(unit_rows),
+        unit_rows,
         total=None
         if single
         else (
-            "",
             "Toàn tỉnh",
             members,
             started,
@@ -385,32 +404,24 @@ def _contests(figures: ReportFigures, count: _Counter) -> tuple[list[Block], str
         prizes += len(winners)
         if contest.prizes and figures.unit is None:
             blocks.append(
-                Table(
-                    count.table(f"Cơ cấu giải: {contest.title}"),
-                    (
-                        Column("STT", kind="int", width=0.75),
-                        Column("Giải", width=2.0),
-                        Column("Số giải", kind="int"),
-                    ),
-                    tuple((i, level, n) for i, (level, n) in enumerate(contest.prizes, start=1)),
-                    total=("", "Cộng", sum(n for _, n in contest.prizes)),
+                count.numbered(
+                    f"Cơ cấu giải: {contest.title}",
+                    (Column("Giải", width=2.0), Column("Số giải", kind="int")),
+                    contest.prizes,
+                    total=("Cộng", sum(n for _, n in contest.prizes)),
                 )
             )
         if winners:
             blocks.append(
-                Table(
-                    count.table(f"Cá nhân đạt giải: {contest.title}"),
+                count.numbered(
+                    f"Cá nhân đạt giải: {contest.title}",
                     (
-                        Column("STT", kind="int", width=0.75),
                         Column("Họ và tên", width=1.8),
                         Column("Đơn vị", width=2.0),
                         Column("Điểm", kind="decimal", width=0.6),
                         Column("Giải", width=0.9),
                     ),
-                    tuple(
-                        (i, w.name, w.unit, w.score, w.prize)
-                        for i, w in enumerate(winners, start=1)
-                    ),
+                    ((w.name, w.unit, w.score, w.prize) for w in winners),
                     note="Người dự thi chưa đồng ý công khai họ tên được ghi bằng số báo danh "
                     "(Luật Bảo vệ dữ liệu cá nhân 91/2025/QH15)."
                     if contest.hidden_names
@@ -421,19 +432,15 @@ def _contests(figures: ReportFigures, count: _Counter) -> tuple[list[Block], str
         groups_won += len(groups)
         if groups:
             blocks.append(
-                Table(
-                    count.table(f"Tập thể đạt giải: {contest.title}"),
+                count.numbered(
+                    f"Tập thể đạt giải: {contest.title}",
                     (
-                        Column("STT", kind="int", width=0.75),
                         Column("Đơn vị", width=2.6),
                         Column("Số người dự thi", kind="int"),
                         Column("Tỉ lệ tham gia (%)", kind="decimal"),
                         Column("Giải", width=1.0),
                     ),
-                    tuple(
-                        (i, g.unit, g.participants, g.rate, g.prize)
-                        for i, g in enumerate(groups, start=1)
-                    ),
+                    ((g.unit, g.participants, g.rate, g.prize) for g in groups),
                 )
             )
         takers = [u for u in figures.units if figures.members.get(u.code)]
@@ -497,12 +504,10 @@ def _awards(figures: ReportFigures, count: _Counter) -> tuple[list[Block], str]:
         by_kind.setdefault(row.kind, []).append(row.level)
     rows: list[Row] = []
     order = list(KINDS)
-    for number, kind in enumerate(
-        sorted(by_kind, key=lambda k: order.index(k) if k in order else len(order)), start=1
-    ):
+    for kind in sorted(by_kind, key=lambda k: order.index(k) if k in order else len(order)):
         levels = by_kind[kind]
         rows.append(
-            (number, KINDS.get(kind, kind), len(levels), *(levels.count(lv) for lv in levels_shown))
+            (KINDS.get(kind, kind), len(levels), *(levels.count(lv) for lv in levels_shown))
         )
     all_levels = [r.level for r in awards.rows]
     recognised = sum(all_levels.count(level) for level in awards.recognised)
@@ -514,16 +519,15 @@ def _awards(figures: ReportFigures, count: _Counter) -> tuple[list[Block], str]:
     )
     blocks += [Paragraph(text), Paragraph(status, note=True)]
     blocks.append(
-        Table(
-            count.table(f"Xếp loại “Đơn vị học tập” năm {year} theo loại đơn vị"),
+        count.numbered(
+            f"Xếp loại “Đơn vị học tập” năm {year} theo loại đơn vị",
             (
-                Column("STT", kind="int", width=0.75),
                 Column("Loại đơn vị", width=1.8),
                 Column("Số đơn vị", kind="int"),
                 *(Column(level, "Xếp loại", "int") for level in levels_shown),
             ),
-            tuple(rows),
-            total=("", "Cộng", len(all_levels), *(all_levels.count(lv) for lv in levels_shown)),
+            rows,
+            total=("Cộng", len(all_levels), *(all_levels.count(lv) for lv in levels_shown)),
             note="Xếp loại theo tiêu chí trong grading/awards.yaml (Thông tư 22/2020/TT-BGDĐT): "
             + ", ".join(f"{name} từ {format_decimal(low)} điểm" for name, low in awards.thresholds)
             + ".",
@@ -533,19 +537,15 @@ def _awards(figures: ReportFigures, count: _Counter) -> tuple[list[Block], str]:
     best = sorted((r for r in awards.rows if r.level == top), key=lambda r: (r.rank, r.name))
     if best:
         blocks.append(
-            Table(
-                count.table(f"Đơn vị xếp loại {top} năm {year}"),
+            count.numbered(
+                f"Đơn vị xếp loại {top} năm {year}",
                 (
-                    Column("STT", kind="int", width=0.75),
                     Column("Đơn vị", width=2.6),
                     Column("Loại đơn vị", width=1.3),
                     Column("Tổng điểm", kind="decimal"),
                     Column("Hạng chung", kind="int"),
                 ),
-                tuple(
-                    (i, r.name, KINDS.get(r.kind, r.kind), r.total, r.rank)
-                    for i, r in enumerate(best, start=1)
-                ),
+                ((r.name, KINDS.get(r.kind, r.kind), r.total, r.rank) for r in best),
             )
         )
     counts = ", ".join(f"{all_levels.count(lv)} {lv}" for lv in levels_shown)
@@ -588,24 +588,23 @@ def _targets(
             if value is None
             else ("Đạt" if value >= target.target else "Chưa đạt")
         )
-        rows.append((number, target.name, target.target, value, how, verdict))
+        rows.append((target.name, target.target, value, how, verdict))
         notes.append(f"({number}) {target.source}")
         sentences.append(
             f"{target.name}: {_pct(value)} (chỉ tiêu {_pct(target.target)}), {verdict.lower()}."
         )
     if not rows:
         return [Paragraph("Chưa khai báo chỉ tiêu trong grading/documents.yaml.")], []
-    table = Table(
-        count.table("Kết quả so với chỉ tiêu"),
+    table = count.numbered(
+        "Kết quả so với chỉ tiêu",
         (
-            Column("STT", kind="int", width=0.75),
             Column("Chỉ tiêu", width=2.4),
             Column("Chỉ tiêu (%)", kind="decimal", width=0.8),
             Column("Kết quả (%)", kind="decimal", width=0.8),
             Column("Cách tính", width=1.4),
             Column("Đánh giá", width=0.9),
         ),
-        tuple(rows),
+        rows,
     )
     return [table, Paragraph("Căn cứ: " + " ".join(notes), note=True)], sentences
 
