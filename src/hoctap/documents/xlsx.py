@@ -32,6 +32,7 @@ class _Sheet:
         self.row = 1
         self.last = get_column_letter(columns)
         widths = [FIRST_WIDTH, LABEL_WIDTH] + [OTHER_WIDTH] * (columns - 2)
+        self.widths = widths
         for index, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
         self.chars_per_line = sum(widths) * 1.05
@@ -129,7 +130,12 @@ class _Sheet:
             for position in range(index, end + 1):
                 self._head(self.row + 1, position + 1, columns[position].title)
             index = end + 1
-        self.sheet.row_dimensions[self.row].height = 32
+        heads = [(c.group or c.title) if table.grouped else c.title for c in columns]
+        self.sheet.row_dimensions[self.row].height = self._height(heads, 11)
+        if table.grouped:
+            self.sheet.row_dimensions[self.row + 1].height = self._height(
+                [c.title for c in columns], 11
+            )
         self.row += head_rows
         rows: list[Any] = list(table.rows)
         if table.total is not None:
@@ -144,6 +150,10 @@ class _Sheet:
                 continue
             bold = isinstance(row, tuple) and len(row) == 2 and row[0] == "__total__"
             values = row[1] if bold else row
+            # Calc and Excel do not grow a row for wrapped text they did not wrap themselves.
+            self.sheet.row_dimensions[self.row].height = self._height(
+                [v if isinstance(v, str) else "" for v in values], 11
+            )
             for position, (value, column) in enumerate(zip(values, columns, strict=True)):
                 shown = None if isinstance(value, float) and value != value else value
                 cell = self.sheet.cell(row=self.row, column=position + 1, value=shown)
@@ -160,6 +170,18 @@ class _Sheet:
         if table.note:
             self.paragraph(table.note, italic=True, size=11)
         self.row += 1
+
+    def _height(self, texts: list[str], size: float) -> float:
+        """A row's height (points) for its longest wrapped cell."""
+        lines = max(
+            [1]
+            + [
+                math.ceil(len(text) * size / 11 / max(self.widths[i] - 1, 1))
+                for i, text in enumerate(texts)
+                if text
+            ]
+        )
+        return lines * size * 1.3 + 4
 
     def _head(self, row: int, column: int, text: str) -> None:
         cell = self.sheet.cell(row=row, column=column, value=text)
