@@ -126,6 +126,23 @@ def counted_scores(db: Database, loaded: LoadedContest) -> dict[int, float]:
     return shares
 
 
+def database_roster(db: Database) -> Roster:
+    """Each unit's member count from the roster, for the group prizes' participation rates."""
+    from sqlalchemy import func
+
+    from hoctap.db.models import Person, Unit
+    from hoctap.units import unit_key
+
+    with db.session() as session:
+        rows = session.execute(
+            select(Unit.name, func.count(Person.id))
+            .join(Person, Person.unit_id == Unit.id)
+            .group_by(Unit.name)
+        ).all()
+    members = {unit_key(name): int(count) for name, count in rows}
+    return Roster(members, {unit_key(name): name for name, _ in rows})
+
+
 def contest_results(
     db: Database,
     loaded: LoadedContest,

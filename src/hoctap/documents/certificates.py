@@ -136,13 +136,12 @@ def module_batch(db: Database, module: str, unit: str | None = None) -> Batch:
 def contest_batches(db: Database, contest: str, unit: str | None = None) -> list[Batch]:
     """The contest's prize winners (people), then its units with a group prize."""
     from hoctap.contest.catalog import find_contest
-    from hoctap.contest.results import contest_results
-    from hoctap.documents.figures import database_roster
+    from hoctap.contest.results import contest_results, database_roster
     from hoctap.units import find_unit, unit_key
 
     loaded = find_contest(db.settings, contest)
     title = loaded.contest.title
-    result = contest_results(db, loaded, groups=True, roster=database_roster(db))  # type: ignore[arg-type]
+    result = contest_results(db, loaded, groups=True, roster=database_roster(db))
     only = unit_key(find_unit(db, unit).name) if unit else None
     people = _entrants(db, loaded.contest.name)
     ranking = result.ranking

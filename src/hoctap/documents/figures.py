@@ -13,6 +13,7 @@ from hoctap.contest.definition import ZONE
 from hoctap.db import Database
 from hoctap.documents.official import short_date
 from hoctap.errors import HoctapError
+from hoctap.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -169,14 +170,12 @@ def _parse_stamp(text: str) -> datetime | None:
     return None
 
 
-def exchange_times(
-    settings: object, folder: str, module: str
-) -> dict[str, datetime | None]:  # pragma: no cover - thin wrapper
+def exchange_times(settings: Settings, folder: str, module: str) -> dict[str, datetime | None]:
     """Student -> when their ``<student>+<module>+<time>[+...]`` record in an exchange folder
     was made (None when the name carries no readable time)."""
     from hoctap.course import COURSE_ID
 
-    path = settings.exchange_dir / COURSE_ID / folder  # type: ignore[attr-defined]
+    path = settings.exchange_dir / COURSE_ID / folder
     found: dict[str, datetime | None] = {}
     if not path.is_dir():
         return found
@@ -221,29 +220,11 @@ def _module_work(
     return work
 
 
-def database_roster(db: Database) -> object:
-    """Each unit's member count from the roster, for group prizes (``contest.forms.Roster``)."""
-    from sqlalchemy import func, select
-
-    from hoctap.contest.forms import Roster
-    from hoctap.db.models import Person, Unit
-    from hoctap.units import unit_key
-
-    with db.session() as session:
-        rows = session.execute(
-            select(Unit.name, func.count(Person.id))
-            .join(Person, Person.unit_id == Unit.id)
-            .group_by(Unit.name)
-        ).all()
-    members = {unit_key(name): int(count) for name, count in rows}
-    return Roster(members, {unit_key(name): name for name, _ in rows})
-
-
 def _contests(db: Database, span: Window, unit_of: Mapping[int, str]) -> list[ContestFigures]:
     from sqlalchemy import select
 
     from hoctap.contest.catalog import list_contests
-    from hoctap.contest.results import contest_results, counted_attempts
+    from hoctap.contest.results import contest_results, counted_attempts, database_roster
     from hoctap.db.models import Entrant
 
     roster = database_roster(db)
@@ -274,7 +255,7 @@ def _contests(db: Database, span: Window, unit_of: Mapping[int, str]) -> list[Co
             100 * float(s) / float(f) if f else 0.0
             for s, f in zip(table["score"], table["full"], strict=True)
         )
-        result = contest_results(db, loaded, public=True, groups=True, roster=roster)  # type: ignore[arg-type]
+        result = contest_results(db, loaded, public=True, groups=True, roster=roster)
         ranking = result.ranking
         won = ranking[ranking["Giải"] != ""]
         winners = tuple(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from hoctap.db import Database
 from hoctap.documents.config import DocumentSettings
 from hoctap.documents.figures import ReportFigures, UnitInfo, Work
 from hoctap.documents.model import (
@@ -667,7 +668,7 @@ def _renderers() -> dict[str, Callable[[Document, Path], None]]:
 
 
 def write_report(
-    db: object,
+    db: Database,
     fmt: str,
     output: Path,
     period: int | None = None,
@@ -691,7 +692,7 @@ def write_report(
 
     settings = settings or load_documents()
     day = today or datetime.now(ZONE).date()
-    figures = gather(db, window(period, first, last, day), unit)  # type: ignore[arg-type]
+    figures = gather(db, window(period, first, last, day), unit)
     document = build_report(figures, settings, day)
     renderers[fmt](document, output)
     return document
