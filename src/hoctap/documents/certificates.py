@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from hoctap.contest.definition import ZONE
 from hoctap.db import Database
@@ -229,68 +230,76 @@ def issue(
     moment = now or datetime.now(UTC)
     year = moment.astimezone(ZONE).year
     issued: list[Issued] = []
-    with db.session() as session:
-        existing = {
-            c.holder: c
-            for c in session.scalars(
-                select(Certificate).where(
-                    Certificate.kind == batch.kind, Certificate.subject == batch.subject
+    try:
+        with db.session() as session:
+            existing = {
+                c.holder: c
+                for c in session.scalars(
+                    select(Certificate).where(
+                        Certificate.kind == batch.kind, Certificate.subject == batch.subject
+                    )
                 )
-            )
-        }
-        number = (
-            session.scalar(select(func.max(Certificate.number)).where(Certificate.year == year))
-            or 0
-        )
-        codes = set(session.scalars(select(Certificate.code)))
-        for recipient in batch.recipients:
-            row = existing.get(recipient.holder)
-            new = row is None
-            if row is None:
-                number += 1
-                code = new_code()
-                while code in codes:
-                    code = new_code()
-                codes.add(code)
-                serial = settings.render(settings.serial, {"nam": year, "so_thu_tu": number})
-                row = Certificate(
-                    year=year,
-                    number=number,
-                    serial=serial,
-                    code=code,
-                    kind=batch.kind,
-                    subject=batch.subject,
-                    holder=recipient.holder,
-                    issued_at=moment,
-                )
-                session.add(row)
-            row.subject_title = batch.title
-            row.person_id = recipient.person_id
-            row.unit_id = recipient.unit_id
-            row.holder_name = recipient.name
-            row.unit_name = recipient.unit
-            row.detail = recipient.detail
-            row.printed_at = moment
-            issued_at = row.issued_at if row.issued_at.tzinfo else row.issued_at.replace(tzinfo=UTC)
-            fields = {
-                "ho_ten": recipient.name,
-                "don_vi": recipient.unit,
-                "nam": issued_at.astimezone(ZONE).year,
-                **recipient.fields,
             }
-            issued.append(
-                Issued(
-                    batch.kind,
-                    row.serial,
-                    row.code,
-                    recipient.name,
-                    recipient.unit,
-                    batch.title,
-                    issued_at,
-                    fields,
-                    new,
-                )
+            number = (
+                session.scalar(select(func.max(Certificate.number)).where(Certificate.year == year))
+                or 0
             )
+            codes = set(session.scalars(select(Certificate.code)))
+            for recipient in batch.recipients:
+                row = existing.get(recipient.holder)
+                new = row is None
+                if row is None:
+                    number += 1
+                    code = new_code()
+                    while code in codes:
+                        code = new_code()
+                    codes.add(code)
+                    serial = settings.render(settings.serial, {"nam": year, "so_thu_tu": number})
+                    row = Certificate(
+                        year=year,
+                        number=number,
+                        serial=serial,
+                        code=code,
+                        kind=batch.kind,
+                        subject=batch.subject,
+                        holder=recipient.holder,
+                        issued_at=moment,
+                    )
+                    session.add(row)
+                row.subject_title = batch.title
+                row.person_id = recipient.person_id
+                row.unit_id = recipient.unit_id
+                row.holder_name = recipient.name
+                row.unit_name = recipient.unit
+                row.detail = recipient.detail
+                row.printed_at = moment
+                issued_at = (
+                    row.issued_at if row.issued_at.tzinfo else row.issued_at.replace(tzinfo=UTC)
+                )
+                fields = {
+                    "ho_ten": recipient.name,
+                    "don_vi": recipient.unit,
+                    "nam": issued_at.astimezone(ZONE).year,
+                    **recipient.fields,
+                }
+                issued.append(
+                    Issued(
+                        batch.kind,
+                        row.serial,
+                        row.code,
+                        recipient.name,
+                        recipient.unit,
+                        batch.title,
+                        issued_at,
+                        fields,
+                        new,
+                    )
+                )
+    except IntegrityError as error:  # another organiser issued the same numbers meanwhile
+        raise HoctapError(
+            "Có người khác đang cấp giấy chứng nhận cùng lúc; chưa có giấy nào được ghi.",
+            "Chạy lại lệnh sau ít phút: giấy đã cấp giữ nguyên số và mã.",
+        ) from error
     return issued
 
 
