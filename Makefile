@@ -38,10 +38,13 @@ run-single: $(VENV)/.installed
 	$(BIN)/hoctap demo
 	$(BIN)/hoctap serve
 
-## test: every test, the slow ones too (real PostgreSQL, JupyterLab, Voilà, Chromium)
+## test: every test, the slow ones too (real PostgreSQL, JupyterLab, Voilà, Chromium).
+## The fast ones share the two cores (pytest-xdist); the slow ones run one at a time, since
+## they start servers and measure time.
 test: $(VENV)/.installed-test node_modules/.bin/configurable-http-proxy
 	scripts/sysdeps.sh test
-	$(BIN)/python -m pytest -m ""
+	$(BIN)/python -m pytest -m "not slow" -n 2
+	$(BIN)/python -m pytest -m slow
 
 ## test-fast: the fast tests only (what plain `pytest` runs)
 test-fast: $(VENV)/.installed-test
