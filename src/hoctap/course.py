@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -272,17 +273,36 @@ UNIT_STATUS_COLUMNS = [
 NOT_IN_ROSTER = "(không có trong danh sách)"
 
 
-def _exchange_students(settings: Settings, folder: str, module: str) -> set[str]:
-    """Students with a record for the module in an exchange folder ("<student>+<module>+...")."""
+def _stamp(text: str) -> datetime | None:
+    """The time in an exchange record's name: hoctap's fetch record or nbgrader's submission."""
+    for pattern in ("%Y-%m-%dT%H%M%S", "%Y-%m-%d %H:%M:%S.%f %Z", "%Y-%m-%d %H:%M:%S.%f"):
+        try:
+            return datetime.strptime(text, pattern).replace(tzinfo=UTC)
+        except ValueError:
+            continue
+    return None
+
+
+def exchange_records(settings: Settings, folder: str, module: str) -> dict[str, datetime | None]:
+    """Students with a record for the module in an exchange folder ("<student>+<module>+<time>
+    [+...]"), each with the time of their first record (None when the name has none)."""
     path = settings.exchange_dir / COURSE_ID / folder
+    found: dict[str, datetime | None] = {}
     if not path.is_dir():
-        return set()
-    found = set()
+        return found
     for entry in path.iterdir():
         parts = entry.name.split("+")
-        if len(parts) >= 2 and parts[1] == module:
-            found.add(parts[0])
+        if len(parts) < 2 or parts[1] != module:
+            continue
+        when = _stamp(parts[2]) if len(parts) > 2 else None
+        earlier = found.get(parts[0])
+        found[parts[0]] = when if earlier is None or (when and when < earlier) else earlier
     return found
+
+
+def _exchange_students(settings: Settings, folder: str, module: str) -> set[str]:
+    """Students with a record for the module in an exchange folder."""
+    return set(exchange_records(settings, folder, module))
 
 
 def _people(settings: Settings) -> list[Any]:

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from hoctap.awards.levels import DEFAULT_LEVELS, NOT_REACHED
 from hoctap.contest.definition import ZONE
 from hoctap.db import Database
 from hoctap.documents.official import short_date
 from hoctap.errors import HoctapError
-from hoctap.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -161,36 +160,10 @@ class ReportFigures:
     """The one unit reported on, or None for the province."""
 
 
-def _parse_stamp(text: str) -> datetime | None:
-    for pattern in ("%Y-%m-%dT%H%M%S", "%Y-%m-%d %H:%M:%S.%f %Z", "%Y-%m-%d %H:%M:%S.%f"):
-        try:
-            return datetime.strptime(text, pattern).replace(tzinfo=UTC)
-        except ValueError:
-            continue
-    return None
-
-
-def exchange_times(settings: Settings, folder: str, module: str) -> dict[str, datetime | None]:
-    """Student -> when their ``<student>+<module>+<time>[+...]`` record in an exchange folder
-    was made (None when the name carries no readable time)."""
-    from hoctap.course import COURSE_ID
-
-    path = settings.exchange_dir / COURSE_ID / folder
-    found: dict[str, datetime | None] = {}
-    if not path.is_dir():
-        return found
-    for entry in path.iterdir():
-        parts = entry.name.split("+")
-        if len(parts) >= 2 and parts[1] == module:
-            when = _parse_stamp(parts[2]) if len(parts) > 2 else None
-            earlier = found.get(parts[0])
-            found[parts[0]] = when if earlier is None or (when and when < earlier) else earlier
-    return found
-
-
 def _module_work(
     db: Database, modules: list[ModuleInfo], span: Window, known: set[str]
 ) -> list[Work]:
+    from hoctap.course import exchange_records
     from hoctap.gradebook import graded_submissions
 
     settings = db.settings
@@ -198,10 +171,10 @@ def _module_work(
     work = []
     for module in modules:
         fetched = {
-            s for s, t in exchange_times(settings, "fetched", module.id).items() if span.holds(t)
+            s for s, t in exchange_records(settings, "fetched", module.id).items() if span.holds(t)
         }
         handed = {
-            s for s, t in exchange_times(settings, "inbound", module.id).items() if span.holds(t)
+            s for s, t in exchange_records(settings, "inbound", module.id).items() if span.holds(t)
         }
         scores = {s: m[module.id] for s, m in graded.items() if module.id in m}
         for trainee in sorted((fetched | handed | set(scores)) & known):
