@@ -68,12 +68,14 @@ def test_the_years_report_and_every_certificate_from_two_commands(tmp_path: Path
     today = date_line("Cao Bằng", datetime.now(ZONE).date())
 
     pdf, xlsx = tmp_path / "bao-cao-2026.pdf", tmp_path / "bao-cao-2026.xlsx"
+    _run("awards", "freeze", "--period", "2026", "--by", "Hội đồng thi đua (mẫu)")
     _run("report", "--period", "2026", "--output", str(pdf))
     _run("report", "--period", "2026", "--format", "xlsx", "--output", str(xlsx))
     text = "\n".join(pdf_pages(pdf))
     assert today in text and "Kết quả thực hiện Kế hoạch truyền thông" in text
     assert named and all(name in text for name in named)  # consenting winners, by name
     assert re.search(rf"Toàn tỉnh\s*{people}\b", text)
+    assert "đã được chốt ngày" in text and "Hội đồng thi đua (mẫu)" in text  # the frozen ranking
 
     sheet = load_workbook(xlsx)["Báo cáo"]
     rows = list(sheet.iter_rows(values_only=True))
@@ -110,5 +112,12 @@ def test_the_years_report_and_every_certificate_from_two_commands(tmp_path: Path
     checked = _run("certificates", "verify", code.group(1))
     assert "là giấy thật" in checked and holder in checked
 
+    first = module_ids()[0]
+    unit_code, unit_name = next((str(r["Mã đơn vị"]), str(r["Đơn vị"])) for r in passed[first])
+    mine = [r for r in passed[first] if r["Mã đơn vị"] == unit_code]
+    _run("certificates", first, "--unit", unit_code, "--output", str(tmp_path / "don-vi"))
+    unit_files = [p for p in (tmp_path / "don-vi").glob("*.pdf") if p.name != "tat-ca.pdf"]
+    assert len(unit_files) == len(mine)
+    assert all(unit_name in pdf_pages(p)[0] for p in unit_files)
     again = _run("certificates", module_ids()[0], "--output", str(out / module_ids()[0]))
     assert f"Đã in {len(passed[module_ids()[0]])} giấy chứng nhận (0 cấp mới" in again
