@@ -102,7 +102,8 @@ class UnitProgress:
     completed: int
     """Members who passed every module."""
     average: float | None
-    """Mean over members with a graded module of their average share."""
+    """Mean score of the members' graded submissions (% of the most), as the module table and
+    the province's row count it."""
 
 
 def unit_progress(figures: ReportFigures) -> list[UnitProgress]:
@@ -115,17 +116,15 @@ def unit_progress(figures: ReportFigures) -> list[UnitProgress]:
     for unit in figures.units:
         trainees = figures.members.get(unit.code, ())
         started = submitted = completed = 0
-        averages = []
+        shares: list[float] = []
         for trainee in trainees:
             works = by_trainee.get(trainee, [])
             started += bool(works)
             submitted += any(w.submitted for w in works)
             completed += bool(modules) and {w.module for w in works if w.passed} >= modules
-            shares = [w.share for w in works if w.share is not None]
-            if shares:
-                averages.append(sum(shares) / len(shares))
+            shares += [w.share for w in works if w.share is not None]
         rows.append(
-            UnitProgress(unit, len(trainees), started, submitted, completed, _mean(averages))
+            UnitProgress(unit, len(trainees), started, submitted, completed, _mean(shares))
         )
     return rows
 
