@@ -292,8 +292,8 @@ def _closing(document: Document, styles: dict[str, Any], width: float) -> Any:
 def render_pdf(document: Document, output: Path) -> None:
     """Write the document as a PDF."""
     from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import KeepTogether, SimpleDocTemplate, Spacer
     from reportlab.platypus import Paragraph as Para
-    from reportlab.platypus import SimpleDocTemplate, Spacer
 
     from hoctap.documents.fonts import REGULAR
 
@@ -326,8 +326,9 @@ def render_pdf(document: Document, output: Path) -> None:
                 story += _table(block, styles, width)
             else:
                 story += _chart(block, styles, width)
-    story.append(Spacer(1, 10))
-    story.append(_closing(document, styles, width))
+    # The signature never stands alone on the last page: the last paragraph goes with it.
+    last = [story.pop()] if document.sections else []
+    story.append(KeepTogether([*last, Spacer(1, 10), _closing(document, styles, width)]))
 
     def number_page(canvas: Any, doc: Any) -> None:
         # The first page has no number (Nghị định 30/2020/NĐ-CP); the others at the top centre.
