@@ -123,9 +123,7 @@ def unit_progress(figures: ReportFigures) -> list[UnitProgress]:
             submitted += any(w.submitted for w in works)
             completed += bool(modules) and {w.module for w in works if w.passed} >= modules
             shares += [w.share for w in works if w.share is not None]
-        rows.append(
-            UnitProgress(unit, len(trainees), started, submitted, completed, _mean(shares))
-        )
+        rows.append(UnitProgress(unit, len(trainees), started, submitted, completed, _mean(shares)))
     return rows
 
 
