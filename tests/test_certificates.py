@@ -3,6 +3,7 @@ issuing and printing again with the same number and code, and checking a code.""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,7 +12,12 @@ import pytest
 
 from hoctap.db import Database
 from hoctap.db.models import Unit
-from hoctap.documents.certificate_pdf import ALL_IN_ONE, file_name, render_certificates
+from hoctap.documents.certificate_pdf import (
+    ALL_IN_ONE,
+    SAMPLE_NOTE,
+    file_name,
+    render_certificates,
+)
 from hoctap.documents.certificates import (
     CODE_ALPHABET,
     Batch,
@@ -116,6 +122,16 @@ def test_the_text_is_real_text_and_the_qr_code_reads_back_the_number_and_code(
     assert [r.text for r in found] == ["Giấy chứng nhận số 2026-00012/GCN, mã xác minh K7PX-3QMD"]
 
 
+def test_a_demo_persons_certificate_says_it_is_a_sample(tmp_path: Path) -> None:
+    import dataclasses
+
+    sample = dataclasses.replace(_item("Lô Văn Mẫu"), demo=True)
+    files = render_certificates([_item(), sample], load_documents(), tmp_path)
+    pages = [_text(files[0]), _text(tmp_path / ALL_IN_ONE)]
+    assert "MẪU" not in pages[0] and SAMPLE_NOTE not in pages[0]
+    assert pages[1].count(SAMPLE_NOTE) == 1 and "MẪU" in pages[1]
+
+
 def test_a_long_name_shrinks_to_fit_the_page(tmp_path: Path) -> None:
     long = "Hoàng Thị Phương Thảo Nguyễn Ngọc Minh Châu Lương Thị Hồng Nhung Bế Văn Đông Đạt"
     files = render_certificates([_item(long)], load_documents(), tmp_path)
@@ -129,7 +145,7 @@ def test_a_long_name_shrinks_to_fit_the_page(tmp_path: Path) -> None:
     assert min(b[0] for b in boxes) > 30 and max(b[2] for b in boxes) < 842 - 30
 
 
-def _batch(names: list[str], unit_id: int | None = None) -> Batch:
+def _batch(names: list[str], unit_id: int | None = None, demo: bool = False) -> Batch:
     recipients = tuple(
         Recipient(
             f"entrant:{n}",
@@ -138,6 +154,7 @@ def _batch(names: list[str], unit_id: int | None = None) -> Batch:
             "Nhất",
             {"giai": "Nhất", "cuoc_thi": "Cuộc thi", "diem": "10", "hang": 1},
             unit_id=unit_id,
+            demo=demo,
         )
         for n, name in enumerate(names, start=1)
     )
@@ -164,6 +181,11 @@ def test_issuing_again_keeps_number_code_and_date_and_a_code_checks_out(db: Data
     lines = found.lines()
     assert "2026-00002/GCN" in lines[0] and "đạt giải Nhất – Cuộc thi thử" in lines[2]
     assert lines[3] == "Ngày cấp: 05/12/2026."
+    assert not found.demo and "là giấy thật" in lines[0]
+    sample = issue(
+        db, dataclasses.replace(_batch(["Lô Văn Mẫu"], demo=True), subject="mau"), settings, later
+    )
+    assert "là GIẤY MẪU" in verify(db, sample[0].code).lines()[0]
     with pytest.raises(HoctapError, match="Không có giấy chứng nhận nào"):
         verify(db, "ZZZZ-ZZZZ")
     with pytest.raises(HoctapError, match="không phải mã xác minh"):

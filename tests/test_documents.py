@@ -196,6 +196,17 @@ def test_the_report_has_the_official_parts_numbered_sections_and_tables_that_add
     assert "dưới 50% học viên tham gia, cần đôn đốc: Phường Thục Phán (33,3%)." in summary[0]
 
 
+def test_a_report_on_demo_people_says_it_is_a_sample() -> None:
+    import dataclasses
+
+    real = build_report(_figures(), load_documents(), TODAY)
+    assert not any("học viên mẫu" in line for line in real.text_lines())
+    sample = build_report(dataclasses.replace(_figures(), demo_people=9), load_documents(), TODAY)
+    first = sample.sections[0].blocks[0]
+    assert isinstance(first, Paragraph) and first.note
+    assert first.text.startswith("Lưu ý: số liệu có 9 học viên mẫu (người giả lập")
+
+
 def test_a_commune_reports_in_its_own_name() -> None:
     unit = UnitInfo("04001", "Xã Hưng Đạo", "xa_phuong")
     document = build_report(_figures(unit), load_documents(), TODAY)

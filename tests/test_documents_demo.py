@@ -26,6 +26,7 @@ from hoctap.db import open_database
 from hoctap.db.models import Person
 from hoctap.demo import seed_demo
 from hoctap.demo_activity import DEMO_CONTEST, seed_demo_activity
+from hoctap.documents.certificate_pdf import SAMPLE_NOTE
 from hoctap.documents.official import date_line
 from hoctap.gradebook import graded_submissions
 from hoctap.settings import Settings
@@ -76,6 +77,7 @@ def test_the_years_report_and_every_certificate_from_two_commands(tmp_path: Path
     assert named and all(name in text for name in named)  # consenting winners, by name
     assert re.search(rf"Toàn tỉnh\s*{people}\b", text)
     assert "đã được chốt ngày" in text and "Hội đồng thi đua (mẫu)" in text  # the frozen ranking
+    assert f"số liệu có {people} học viên mẫu (người giả lập" in text
 
     sheet = load_workbook(xlsx)["Báo cáo"]
     rows = list(sheet.iter_rows(values_only=True))
@@ -109,8 +111,9 @@ def test_the_years_report_and_every_certificate_from_two_commands(tmp_path: Path
     assert code is not None
     names = {str(r["Họ và tên"]) for r in passed[module_ids()[0]]}
     holder = next(name for name in names if name in page)
+    assert SAMPLE_NOTE in page  # a demo person's certificate says it is a sample
     checked = _run("certificates", "verify", code.group(1))
-    assert "là giấy thật" in checked and holder in checked
+    assert "là GIẤY MẪU" in checked and holder in checked
 
     first = module_ids()[0]
     unit_code, unit_name = next((str(r["Mã đơn vị"]), str(r["Đơn vị"])) for r in passed[first])

@@ -258,5 +258,7 @@ class Certificate(Base):
     unit_name: Mapped[str] = mapped_column(String(200))
     detail: Mapped[str] = mapped_column(String(200))
     """What was achieved: "87,5%" of a module, "Nhất", "Giải tập thể"."""
+    demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Earned by generated demo people: printed and verified as a sample, never as real."""
     issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     printed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

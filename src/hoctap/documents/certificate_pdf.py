@@ -100,6 +100,8 @@ def draw_certificate(
     canvas.setLineWidth(1)
     canvas.rect(13 * MM, 13 * MM, width - 26 * MM, height - 26 * MM)
 
+    if item.demo:
+        draw_sample_mark(canvas, width, height)
     canvas.setFillColorRGB(0, 0, 0)
     canvas.setStrokeColorRGB(0, 0, 0)
     left, right = 0.27 * width, 0.68 * width
@@ -166,6 +168,30 @@ def draw_certificate(
     canvas.setFont(REGULAR, 10)
     canvas.drawString(22 * MM, 22 * MM, f"Số: {item.serial}")
     canvas.drawString(22 * MM, 17.5 * MM, f"Mã xác minh: {shown_code(item.code)}")
+
+
+SAMPLE_NOTE = (
+    "Giấy mẫu: người nhận là người giả lập của dữ liệu mẫu (hoctap demo), không có giá trị."
+)
+
+
+def draw_sample_mark(canvas: Any, width: float, height: float) -> None:
+    """A demo person's certificate: "MẪU" across the page, behind the text, and a line saying
+    why, so a printed sample is never taken for a real certificate."""
+    from hoctap.documents.fonts import BOLD, ITALIC
+
+    canvas.saveState()
+    canvas.setFillColorRGB(0.9, 0.9, 0.9)
+    canvas.translate(width / 2, height / 2)
+    canvas.rotate(20)
+    canvas.setFont(BOLD, 170)
+    canvas.drawCentredString(0, -55, "MẪU")
+    canvas.restoreState()
+    canvas.saveState()
+    canvas.setFillColorRGB(0.45, 0.45, 0.45)
+    canvas.setFont(ITALIC, 10)
+    canvas.drawCentredString(width / 2, 16 * MM, SAMPLE_NOTE)
+    canvas.restoreState()
 
 
 def _slug(text: str) -> str:

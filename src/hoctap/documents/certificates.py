@@ -45,6 +45,8 @@ class Recipient:
     """The template fields (documents.yaml) besides the common ones."""
     person_id: int | None = None
     unit_id: int | None = None
+    demo: bool = False
+    """Earned by generated demo people (``hoctap demo``): printed as a sample."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class Issued:
     issued: datetime
     fields: dict[str, object] = field(default_factory=dict)
     new: bool = False
+    demo: bool = False
 
 
 def shown_code(code: str) -> str:
@@ -102,17 +105,16 @@ def module_batch(db: Database, module: str, unit: str | None = None) -> Batch:
     records = status(db.settings, module, unit_code)
     passed = [r for r in records if r["Đạt"] and r["Họ và tên"]]
     waiting = sum(1 for r in records if r["Cần chấm tay"] and not r["Đạt"])
-    codes = [str(r["Mã học viên"]) for r in passed]
     with db.session() as session:
         rows = session.execute(
-            select(Person.code, Person.id, Unit.id)
-            .join(Unit, Unit.id == Person.unit_id)
-            .where(Person.code.in_(codes))
+            select(Person.code, Person.id, Unit.id, Person.is_demo).join(
+                Unit, Unit.id == Person.unit_id
+            )
         ).all()
-    ids = {code: (person, unit_id) for code, person, unit_id in rows}
+    ids = {code: (person, unit_id, demo) for code, person, unit_id, demo in rows}
     recipients = []
     for record in passed:
-        person, unit_id = ids[str(record["Mã học viên"])]
+        person, unit_id, demo = ids[str(record["Mã học viên"])]
         share = 100 * float(record["Điểm"]) / float(record["Điểm tối đa"])  # type: ignore[arg-type]
         score = format_decimal(share)
         recipients.append(
@@ -124,6 +126,7 @@ def module_batch(db: Database, module: str, unit: str | None = None) -> Batch:
                 fields={"hoc_phan": info.title, "diem": score},
                 person_id=person,
                 unit_id=unit_id,
+                demo=bool(demo),
             )
         )
     notes = (
@@ -152,7 +155,7 @@ def contest_batches(db: Database, contest: str, unit: str | None = None) -> list
         entrant = int(result.entrants[position]) if result.entrants is not None else None
         if entrant is None or (only and unit_key(str(row["Đơn vị"])) != only):
             continue
-        person, unit_id = people.get(entrant, (None, None))
+        person, unit_id, demo = people.get(entrant, (None, None, False))
         prize = str(row["Giải"])
         recipients.append(
             Recipient(
@@ -168,9 +171,12 @@ def contest_batches(db: Database, contest: str, unit: str | None = None) -> list
                 },
                 person_id=person,
                 unit_id=unit_id,
+                demo=demo,
             )
         )
     batches = [Batch("contest", loaded.contest.name, title, tuple(recipients))]
+    # A unit's standing counts its entrants: with demo people among them it is a sample too.
+    sample = any(demo for _, _, demo in people.values())
     groups = result.groups
     if groups is not None:
         units = _units_by_key(db)
@@ -194,20 +200,24 @@ def contest_batches(db: Database, contest: str, unit: str | None = None) -> list
                         "hang": int(row["Hạng"]),
                     },
                     unit_id=units.get(key),
+                    demo=sample,
                 )
             )
         batches.append(Batch("group", loaded.contest.name, title, tuple(chosen)))
     return batches
 
 
-def _entrants(db: Database, contest: str) -> dict[int, tuple[int | None, int | None]]:
-    from hoctap.db.models import Entrant
+def _entrants(db: Database, contest: str) -> dict[int, tuple[int | None, int | None, bool]]:
+    """Entrant id -> (roster person, unit, whether the person is a generated demo person)."""
+    from hoctap.db.models import Entrant, Person
 
     with db.session() as session:
         rows = session.execute(
-            select(Entrant.id, Entrant.person_id, Entrant.unit_id).where(Entrant.contest == contest)
+            select(Entrant.id, Entrant.person_id, Entrant.unit_id, Person.is_demo)
+            .outerjoin(Person, Person.id == Entrant.person_id)
+            .where(Entrant.contest == contest)
         ).all()
-    return {row[0]: (row[1], row[2]) for row in rows}
+    return {row[0]: (row[1], row[2], bool(row[3])) for row in rows}
 
 
 def _units_by_key(db: Database) -> dict[str, int]:
@@ -272,6 +282,7 @@ def issue(
                 row.holder_name = recipient.name
                 row.unit_name = recipient.unit
                 row.detail = recipient.detail
+                row.demo = recipient.demo
                 row.printed_at = moment
                 issued_at = (
                     row.issued_at if row.issued_at.tzinfo else row.issued_at.replace(tzinfo=UTC)
@@ -293,6 +304,7 @@ def issue(
                         issued_at,
                         fields,
                         new,
+                        recipient.demo,
                     )
                 )
     except IntegrityError as error:  # another organiser issued the same numbers meanwhile
@@ -313,6 +325,7 @@ class Verified:
     subject_title: str
     detail: str
     issued_at: datetime
+    demo: bool = False
 
     def lines(self) -> list[str]:
         when = self.issued_at.astimezone(ZONE).strftime("%d/%m/%Y")
@@ -321,9 +334,18 @@ class Verified:
             "contest": f"đạt giải {self.detail} – {self.subject_title}",
             "group": f"{self.detail} – {self.subject_title}",
         }[self.kind]
+        if self.demo:
+            first = (
+                f"Giấy chứng nhận số {self.serial} (mã {shown_code(self.code)}) là GIẤY MẪU: "
+                "hoctap cấp cho người giả lập của dữ liệu mẫu, không phải cho người thật."
+            )
+        else:
+            first = (
+                f"Giấy chứng nhận số {self.serial} (mã {shown_code(self.code)}) là giấy thật, "
+                "do hoctap cấp."
+            )
         return [
-            f"Giấy chứng nhận số {self.serial} (mã {shown_code(self.code)}) là giấy thật, do "
-            "hoctap cấp.",
+            first,
             f"Cấp cho: {self.holder_name}"
             + (f" – {self.unit_name}" if self.unit_name != self.holder_name else ""),
             f"Nội dung: {what}.",
@@ -357,6 +379,7 @@ def verify(db: Database, text: str) -> Verified:
             row.subject_title,
             row.detail,
             issued,
+            row.demo,
         )
 
 

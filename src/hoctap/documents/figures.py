@@ -158,6 +158,8 @@ class ReportFigures:
     """Self-assessment key -> unit code -> value, for the period's year."""
     unit: UnitInfo | None = None
     """The one unit reported on, or None for the province."""
+    demo_people: int = 0
+    """Generated demo trainees among the members (``hoctap demo``)."""
 
 
 def _module_work(
@@ -331,10 +333,12 @@ def gather(db: Database, span: Window, unit: str | None = None) -> ReportFigures
         people = session.scalars(select(Person).options(selectinload(Person.unit))).all()
         members: dict[str, list[str]] = {u.code: [] for u in units}
         unit_of: dict[int, str] = {}
+        demo_people = 0
         for person in people:
             if person.unit.code in members:
                 members[person.unit.code].append(person.code)
                 unit_of[person.id] = person.unit.code
+                demo_people += person.is_demo
         lines = session.execute(
             select(SelfAssessment.key, Unit.code, SelfAssessment.value)
             .join(Unit, Unit.id == SelfAssessment.unit_id)
@@ -361,4 +365,5 @@ def gather(db: Database, span: Window, unit: str | None = None) -> ReportFigures
         awards=awards,
         self_values=self_values,
         unit=UnitInfo(only.code, only.name, only.kind) if only else None,
+        demo_people=demo_people,
     )

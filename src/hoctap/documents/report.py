@@ -621,6 +621,15 @@ def build_report(figures: ReportFigures, settings: DocumentSettings, today: date
         label = f"{label} của {unit.name}"
     fields = {"ky": label, "co_quan": issuer_name}
     training, training_text, detail = _training(figures, count)
+    if figures.demo_people:
+        training.insert(
+            0,
+            Paragraph(
+                f"Lưu ý: số liệu có {format_int(figures.demo_people)} học viên mẫu (người giả lập, "
+                "do hoctap demo tạo), không phải người thật; báo cáo này là báo cáo mẫu.",
+                note=True,
+            ),
+        )
     contests, contest_text = _contests(figures, count)
     awards, award_text = _awards(figures, count)
     targets, target_texts = _targets(figures, settings, count)

@@ -33,6 +33,7 @@ def upgrade() -> None:
         sa.Column("holder_name", sa.String(length=200), nullable=False),
         sa.Column("unit_name", sa.String(length=200), nullable=False),
         sa.Column("detail", sa.String(length=200), nullable=False),
+        sa.Column("demo", sa.Boolean(), nullable=False),
         sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("printed_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
