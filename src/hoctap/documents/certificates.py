@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from hoctap.contest.definition import ZONE
+from hoctap.contest.sessions import aware
 from hoctap.db import Database
 from hoctap.db.models import Certificate
 from hoctap.documents.config import DocumentSettings
@@ -284,9 +285,7 @@ def issue(
                 row.detail = recipient.detail
                 row.demo = recipient.demo
                 row.printed_at = moment
-                issued_at = (
-                    row.issued_at if row.issued_at.tzinfo else row.issued_at.replace(tzinfo=UTC)
-                )
+                issued_at = aware(row.issued_at)
                 fields = {
                     "ho_ten": recipient.name,
                     "don_vi": recipient.unit,
@@ -369,7 +368,7 @@ def verify(db: Database, text: str) -> Verified:
                 "Kiểm tra lại mã in trên giấy; nếu đúng mã mà không thấy, giấy này không do "
                 "hoctap cấp.",
             )
-        issued = row.issued_at if row.issued_at.tzinfo else row.issued_at.replace(tzinfo=UTC)
+        issued = aware(row.issued_at)
         return Verified(
             row.serial,
             row.code,
