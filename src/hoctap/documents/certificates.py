@@ -131,7 +131,7 @@ def module_batch(db: Database, module: str, unit: str | None = None) -> Batch:
             )
         )
     notes = (
-        (f"{waiting} bài còn chờ chấm tay: chấm xong thì chạy lại lệnh để cấp thêm.",)
+        (f"{info.title}: {waiting} bài còn chờ chấm tay; chấm xong thì chạy lại lệnh để cấp thêm.",)
         if waiting
         else ()
     )
@@ -396,19 +396,20 @@ class Produced:
 
 def batches_for(db: Database, target: str, unit: str | None, period: int) -> list[Batch]:
     """The batches a target names: a module, a contest, or ``all`` (every module, and every
-    contest with handed-in attempts in the year)."""
+    contest that opened in the year or has no opening time)."""
     from hoctap.contest.catalog import list_contests
     from hoctap.course import module_ids
 
     modules = module_ids()
-    contests = [c.contest.name for c in list_contests(db.settings)]
+    loaded_contests = list_contests(db.settings)
+    contests = [c.contest.name for c in loaded_contests]
     if target in modules:
         return [module_batch(db, target, unit)]
     if target in contests:
         return contest_batches(db, target, unit)
     if target in ("all", "tat-ca"):
         found = [module_batch(db, module, unit) for module in modules]
-        for loaded in list_contests(db.settings):
+        for loaded in loaded_contests:
             opens = loaded.contest.opens
             if opens is None or opens.astimezone(ZONE).year == period:
                 found += contest_batches(db, loaded.contest.name, unit)
