@@ -101,7 +101,6 @@ def _figures(unit: UnitInfo | None = None) -> ReportFigures:
         name="thi",
         title="Cuộc thi tìm hiểu",
         entrants=5,
-        full=10,
         shares=(100.0, 90.0, 80.0, 50.0, 100.0),
         perfect=2,
         prizes=(("Nhất", 1), ("Nhì", 1)),

@@ -104,7 +104,6 @@ class ContestFigures:
     title: str
     entrants: int
     """People whose attempt counted in the period."""
-    full: float
     shares: tuple[float, ...]
     """Each counted attempt's score as a percentage of its paper's most."""
     perfect: int
@@ -260,7 +259,6 @@ def _contests(db: Database, span: Window, unit_of: Mapping[int, str]) -> list[Co
                 name=loaded.contest.name,
                 title=loaded.contest.title,
                 entrants=len(table),
-                full=float(max(table["full"], default=0)),
                 shares=shares,
                 perfect=sum(1 for s in shares if s >= 100 - 1e-9),
                 prizes=prizes,

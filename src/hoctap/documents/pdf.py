@@ -82,8 +82,6 @@ def _styles() -> dict[str, Any]:
         ),
         "head": ParagraphStyle("head", fontName=BOLD, fontSize=10, leading=12, alignment=TA_CENTER),
         "band": ParagraphStyle("band", fontName=BOLD, fontSize=10, leading=12),
-        "small": ParagraphStyle("small", fontName=family, fontSize=11, leading=13),
-        "small_bold": ParagraphStyle("small_bold", fontName=BOLD, fontSize=12, leading=14),
         "recipients": ParagraphStyle("recipients", fontName=family, fontSize=11, leading=13),
         "recipients_head": ParagraphStyle(
             "recipients_head", fontName=f"{family}-BoldItalic", fontSize=12, leading=14

@@ -225,7 +225,7 @@ def render_xlsx(document: Document, output: Path) -> None:
     from openpyxl import Workbook
     from openpyxl.worksheet.properties import PageSetupProperties
 
-    from hoctap.io.writers import _fill_sheet
+    from hoctap.io.writers import fill_sheet
 
     tables = [b for s in document.sections for b in s.blocks if isinstance(b, Table)]
     columns = max([MIN_COLUMNS] + [len(t.columns) for t in tables])
@@ -260,7 +260,7 @@ def render_xlsx(document: Document, output: Path) -> None:
     sheet.print_area = f"A1:{page.last}{page.row}"
     sheet.sheet_view.showGridLines = False
     for data in document.data_sheets:
-        _fill_sheet(workbook.create_sheet(data.title[:31]), list(data.records), list(data.columns))
+        fill_sheet(workbook.create_sheet(data.title[:31]), list(data.records), list(data.columns))
     output.parent.mkdir(parents=True, exist_ok=True)
     try:
         workbook.save(output)

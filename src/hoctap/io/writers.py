@@ -67,7 +67,7 @@ def _write_csv(
         _write_csv_to(handle, records, columns)
 
 
-def _fill_sheet(sheet: Any, records: Sequence[Record], columns: Sequence[str]) -> None:
+def fill_sheet(sheet: Any, records: Sequence[Record], columns: Sequence[str]) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.properties import PageSetupProperties
@@ -110,7 +110,7 @@ def write_sheets(
     assert first is not None
     workbook.remove(first)
     for title, records, columns in sheets:
-        _fill_sheet(workbook.create_sheet((title or "Danh sách")[:31]), records, columns)
+        fill_sheet(workbook.create_sheet((title or "Danh sách")[:31]), records, columns)
     output.parent.mkdir(parents=True, exist_ok=True)
     try:
         workbook.save(output)
