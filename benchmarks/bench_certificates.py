@@ -31,7 +31,7 @@ def recipients(db: object, count: int) -> object:
     from sqlalchemy import select
 
     from hoctap.db.models import Unit
-    from hoctap.demo import demo_rows
+    from hoctap.demo.people import demo_rows
     from hoctap.documents.certificates import Batch, Recipient
 
     with db.session() as session:  # type: ignore[attr-defined]

@@ -10,8 +10,8 @@ copies the course twice, grades one copy with ``nbgrader autograde`` and the oth
 gradebooks hold exactly the same grades, and prints the times. Prints the medians and their
 ratio at the end; exits non-zero if any round's grades differ.
 
-nbgrader runs through ``python -m hoctap.nbgrader_cli``: nbgrader's own command line, started
-without jsonschema's 2 s IRI-grammar load, which only makes the baseline faster.
+nbgrader runs through ``python -m hoctap.grading.nbgrader_cli``: nbgrader's own command line,
+started without jsonschema's 2 s IRI-grammar load, which only makes the baseline faster.
 """
 
 from __future__ import annotations
@@ -60,7 +60,9 @@ def main() -> None:
         for round_ in range(1, args.repeat + 1):
             a = gc.copy_course(origin, Path(tmp) / f"nbgrader-{round_}")
             b = gc.copy_course(origin, Path(tmp) / f"hoctap-{round_}")
-            t_nbgrader = timed([python, "-m", "hoctap.nbgrader_cli", "autograde", gc.ASSIGNMENT], a)
+            t_nbgrader = timed(
+                [python, "-m", "hoctap.grading.nbgrader_cli", "autograde", gc.ASSIGNMENT], a
+            )
             t_hoctap = timed(
                 [python, "-m", "hoctap", "grade", gc.ASSIGNMENT, "--course-dir", str(b),
                  "--workers", str(args.workers)],

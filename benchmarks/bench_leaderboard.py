@@ -70,7 +70,7 @@ def serving(home: Path, preheat: bool = True) -> Iterator[tuple[str, Path]]:
     """Voilà as `hoctap serve --no-lab` starts it, on a free port; yields the leaderboard's URL
     and Voilà's log. Without ``preheat``, the same with preheating turned off (a command-line
     option wins over hoctap's voila.json)."""
-    from hoctap.serve import child_env, voila_service
+    from hoctap.hub.serve import child_env, voila_service
     from hoctap.settings import Settings
 
     settings = Settings.from_env({"HOCTAP_HOME": str(home)})

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 import hoctap
-from hoctap.contest.sample import sample_forms
+from hoctap.demo.forms import sample_forms
 
 GOAL_RATIO = 3.0
 GOAL_PEAK_MB = 1024

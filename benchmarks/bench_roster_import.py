@@ -22,10 +22,10 @@ import unicodedata
 from pathlib import Path
 
 from hoctap.db import open_database
-from hoctap.demo import demo_rows
-from hoctap.gradebook import students
+from hoctap.demo.people import demo_rows
+from hoctap.grading.gradebook import students
 from hoctap.io.writers import write_records
-from hoctap.roster import ROSTER_COLUMNS
+from hoctap.people.roster import ROSTER_COLUMNS
 from hoctap.settings import Settings
 
 GOAL_SECONDS = 5.0

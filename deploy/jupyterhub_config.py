@@ -227,7 +227,7 @@ c.Spawner.environment = {
 # is a separate package that hoctap does not install: add it to pyproject.toml's dependencies
 # before configuring it as a service.
 # Voilà's pages cull their own idle kernels (--MappingKernelManager.cull_idle_timeout in
-# hoctap.serve), so nothing is needed here for them. There is no --allow-root: the hook above
+# hoctap.hub.serve), so nothing is needed here for them. There is no --allow-root: the hook above
 # refuses root and every system account.
 c.Spawner.args = [arg for arg in _as_list(c.Spawner.args) if arg != "--allow-root"] + [
     "--MappingKernelManager.cull_idle_timeout=3600",

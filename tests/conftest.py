@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from hoctap import gradebook
 from hoctap.db import Database, open_database
-from hoctap.roster import ROSTER_COLUMNS
+from hoctap.grading import gradebook
+from hoctap.people.roster import ROSTER_COLUMNS
 from hoctap.settings import Settings
 
 

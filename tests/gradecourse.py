@@ -13,7 +13,7 @@ from typing import Any
 
 import nbformat
 
-from hoctap import nbgrader_cli
+from hoctap.grading import nbgrader_cli
 
 ASSIGNMENT = "ps1"
 NOTEBOOK = "bai1"

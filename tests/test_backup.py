@@ -17,14 +17,11 @@ from typer.testing import CliRunner
 
 from hoctap.awards.criteria import load_criteria
 from hoctap.awards.selfassessment import seed_demo_self_assessments
-from hoctap.backup import backup, restore
 from hoctap.cli import app
 from hoctap.contest.sessions import aware
-from hoctap.course import gradebook_of
 from hoctap.db import Database, open_database
 from hoctap.db.models import Attempt, AttemptAnswer, Base, Person
-from hoctap.demo import seed_demo
-from hoctap.demo_activity import (
+from hoctap.demo.activity import (
     _demo_trainees,
     new_tables,
     seed_demo_attempts,
@@ -32,8 +29,11 @@ from hoctap.demo_activity import (
     submission_rows,
     write_submissions,
 )
+from hoctap.demo.people import seed_demo
 from hoctap.errors import HoctapError
-from hoctap.gradebook import graded_submissions
+from hoctap.grading.course import gradebook_of
+from hoctap.grading.gradebook import graded_submissions
+from hoctap.hub.backup import backup, restore
 from hoctap.settings import Settings
 
 NOW = datetime(2026, 12, 20, 3, 0, tzinfo=UTC)

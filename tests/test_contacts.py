@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hoctap.contacts import ContactError, mask_phone, parse_email, parse_phone
+from hoctap.people.contacts import ContactError, mask_phone, parse_email, parse_phone
 
 
 @pytest.mark.parametrize(

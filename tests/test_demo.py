@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from hoctap import gradebook
 from hoctap.db import Database
 from hoctap.db.models import Person, Unit
-from hoctap.demo import seed_demo
-from hoctap.units import import_units
+from hoctap.demo.people import seed_demo
+from hoctap.grading import gradebook
+from hoctap.people.units import import_units
 
 from .conftest import write_xlsx
 from .test_roster import snapshot

@@ -13,10 +13,10 @@ from hoctap.awards.criteria import load_criteria
 from hoctap.awards.measures import _contest_shares, _gradebook_scores
 from hoctap.awards.report import award_table
 from hoctap.awards.selfassessment import seed_demo_self_assessments
-from hoctap.course import gradebook_of, module_ids
 from hoctap.db import Database
-from hoctap.demo import seed_demo
-from hoctap.demo_activity import seed_demo_activity
+from hoctap.demo.activity import seed_demo_activity
+from hoctap.demo.people import seed_demo
+from hoctap.grading.course import gradebook_of, module_ids
 
 pytestmark = pytest.mark.slow
 

@@ -28,7 +28,7 @@ import pytest
 import requests
 
 from hoctap.db import open_database
-from hoctap.demo import seed_demo
+from hoctap.demo.people import seed_demo
 from hoctap.hub.accounts import Issued, issue_trainee_accounts
 from hoctap.settings import Settings
 

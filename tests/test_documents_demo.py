@@ -21,14 +21,14 @@ from hoctap.cli import app
 from hoctap.contest.catalog import find_contest
 from hoctap.contest.definition import ZONE
 from hoctap.contest.results import contest_results, database_roster
-from hoctap.course import module_ids, status
 from hoctap.db import open_database
 from hoctap.db.models import Person
-from hoctap.demo import seed_demo
-from hoctap.demo_activity import DEMO_CONTEST, seed_demo_activity
+from hoctap.demo.activity import DEMO_CONTEST, seed_demo_activity
+from hoctap.demo.people import seed_demo
 from hoctap.documents.certificate_pdf import SAMPLE_NOTE
 from hoctap.documents.official import date_line
-from hoctap.gradebook import graded_submissions
+from hoctap.grading.course import module_ids, status
+from hoctap.grading.gradebook import graded_submissions
 from hoctap.settings import Settings
 
 from .conftest import libreoffice_csv

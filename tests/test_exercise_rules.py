@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from hoctap.exercises import AnswerStore, Choice, FeedbackError, TextAnswer, check_choice
-from hoctap.sms import sms_size, strip_diacritics
-from hoctap.writing import hashtags, lead_elements, links, reading_seconds, word_count
+from hoctap.kit.exercises import AnswerStore, Choice, FeedbackError, TextAnswer, check_choice
+from hoctap.kit.sms import sms_size, strip_diacritics
+from hoctap.kit.writing import hashtags, lead_elements, links, reading_seconds, word_count
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from hoctap.cli import app
 from hoctap.contest.forms import FormsRules, exact_choice, parse_prediction, rank_forms, read_key
 from hoctap.contest.groups import GroupRules
 from hoctap.contest.report import rank_forms_files
-from hoctap.contest.sample import sample_forms
+from hoctap.demo.forms import sample_forms
 from hoctap.errors import HoctapError
 from tests.conftest import write_csv, write_xlsx
 

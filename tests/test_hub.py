@@ -20,11 +20,11 @@ import psutil
 import pytest
 import requests
 
-from hoctap import course
 from hoctap.apps.leaderboard import SHOWN
 from hoctap.db import open_database
-from hoctap.demo import seed_demo
-from hoctap.exercises import ANSWERS_FILE
+from hoctap.demo.people import seed_demo
+from hoctap.grading import course
+from hoctap.kit.exercises import ANSWERS_FILE
 from hoctap.settings import Settings
 
 from . import labsteps

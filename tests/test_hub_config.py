@@ -45,7 +45,7 @@ def test_each_group_gets_its_pages_and_only_trainers_the_course(home: Path) -> N
 
 def test_a_trainee_alone_gets_jupyterlab_on_their_own_workspace(home: Path) -> None:
     """`hoctap serve --trainee` (no hub): the same workspace the hub's spawner gives."""
-    from hoctap.serve import lab_service
+    from hoctap.hub.serve import lab_service
 
     settings = Settings.from_env({"HOCTAP_HOME": str(home)})
     service = lab_service(settings, 8888, "token-123", trainee="hv001")

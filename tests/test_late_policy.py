@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from hoctap import course
 from hoctap.db import open_database
-from hoctap.exercises import ANSWERS_FILE
+from hoctap.grading import course
 from hoctap.grading.policy import load_policy
+from hoctap.kit.exercises import ANSWERS_FILE
 from hoctap.settings import Settings
 
 from .modules import read_module

@@ -12,11 +12,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, inspect, select
 
-from hoctap import gradebook
 from hoctap.db import VERSION_TABLE, Database, open_database
 from hoctap.db.models import Base, Unit
+from hoctap.grading import gradebook
+from hoctap.people.units import seed_catalogue
 from hoctap.settings import Settings
-from hoctap.units import seed_catalogue
 
 from .conftest import PostgresServer
 

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from hoctap import course
 from hoctap.db import open_database
-from hoctap.exercises import ANSWERS_FILE
+from hoctap.grading import course
+from hoctap.kit.exercises import ANSWERS_FILE
 from hoctap.settings import Settings
 
 from .modules import COURSES, MODULES, ModuleSpec, load, nbgrader_meta, read_module, source

@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from hoctap import gradebook
 from hoctap.db import Database
 from hoctap.db.models import Person
-from hoctap.demo import seed_demo
+from hoctap.demo.people import seed_demo
 from hoctap.errors import HoctapError, ImportRejected
-from hoctap.roster import import_roster, list_people
+from hoctap.grading import gradebook
+from hoctap.people.roster import import_roster, list_people
 
 from .conftest import write_csv, write_xlsx
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from hoctap.db import open_database
-from hoctap.demo import seed_demo
+from hoctap.demo.people import seed_demo
 from hoctap.settings import Settings
 
 from .platform import Platform, chromium, running

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from hoctap.errors import HoctapError
-from hoctap.serve import Service, run
+from hoctap.hub.serve import Service, run
 from hoctap.settings import Settings
 
 from .conftest import free_port

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from hoctap.db import Database
 from hoctap.db.models import Unit, UnitAlias
 from hoctap.errors import HoctapError, ImportRejected
-from hoctap.units import (
+from hoctap.people.units import (
     KINDS,
     PROVINCE_CODE,
     import_units,

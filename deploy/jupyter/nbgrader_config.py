@@ -10,7 +10,7 @@ import os
 
 c = get_config()  # noqa: F821
 
-# hoctap.course.COURSE_ID
+# hoctap.grading.course.COURSE_ID
 c.CourseDirectory.course_id = "hoctap"
 # hoctap.settings.Settings.exchange_dir: HOCTAP_HOME/exchange. The hub gives every JupyterLab
 # HOCTAP_HOME; /srv/hoctap is the province layout of docs/deploy.*.md.

@@ -202,10 +202,10 @@ def roster_members(db: Database, period: int) -> Members:
     from sqlalchemy import select
 
     from hoctap.awards.measures import _contest_shares, _gradebook_scores
-    from hoctap.collation import name_key
-    from hoctap.contacts import mask_phone
     from hoctap.db.models import Person, Unit
     from hoctap.grading.policy import load_policy
+    from hoctap.people.contacts import mask_phone
+    from hoctap.text.collation import name_key
 
     cache: dict[str, object] = {}
 

@@ -6,11 +6,11 @@ from html import escape
 
 from sqlalchemy import func, select
 
-from hoctap.collation import sort_key
 from hoctap.db import Database, open_database
 from hoctap.db.models import Person, Unit
+from hoctap.people.units import KINDS
 from hoctap.text import format_int
-from hoctap.units import KINDS
+from hoctap.text.collation import sort_key
 
 _STYLE = """
 <style>

@@ -1,8 +1,8 @@
 """The trainers' dashboard: each module's progress by unit, who has not submitted, the scores.
 
-Built on ``hoctap.course.status`` (the same figures as ``hoctap course status``). Names appear
-only for trainees who consented to it; the others by their trainee code, which is what a trainer
-needs to follow up.
+Built on ``hoctap.grading.course.status`` (the same figures as ``hoctap course status``).
+Names appear only for trainees who consented to it; the others by their trainee code, which is
+what a trainer needs to follow up.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def _td(value: object) -> str:
 
 def progress_html(records: list[dict[str, object]], consent: dict[str, bool], unit: str) -> str:
     """By unit, the not-submitted list of one unit, and the spread of scores (as % of the most)."""
-    from hoctap.course import status_by_unit
+    from hoctap.grading.course import status_by_unit
 
     units = sorted(status_by_unit(records), key=lambda r: -int(r["Đã nộp"]))  # type: ignore[call-overload]
     table = "".join(
@@ -80,9 +80,9 @@ def progress_html(records: list[dict[str, object]], consent: dict[str, bool], un
 def build(settings: Settings | None = None) -> widgets.Widget:
     from sqlalchemy import select
 
-    from hoctap.course import module_ids, status
     from hoctap.db import open_database
     from hoctap.db.models import Person
+    from hoctap.grading.course import module_ids, status
 
     settings = settings or Settings.from_env()
     db = open_database(settings)

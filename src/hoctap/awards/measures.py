@@ -79,7 +79,7 @@ def contest_measures(
 
 
 def _gradebook_scores(db: Database) -> dict[str, dict[str, tuple[float, float]]]:
-    from hoctap.gradebook import graded_submissions
+    from hoctap.grading.gradebook import graded_submissions
 
     return {
         student: {module: (g.score, g.most) for module, g in modules.items()}

@@ -12,7 +12,7 @@ from hoctap.awards.measures import platform_measures
 from hoctap.awards.scoring import score_units
 from hoctap.db import Database
 from hoctap.db.models import SelfAssessment, Unit
-from hoctap.units import KINDS
+from hoctap.people.units import KINDS
 
 FIXED_COLUMNS = [
     "Mã đơn vị", "Đơn vị", "Loại đơn vị", "Tổng điểm", "Xếp loại", "Hạng trong loại", "Hạng chung",

@@ -74,7 +74,7 @@ def import_self_assessment(
     sheet: str | None = None,
 ) -> SelfAssessmentReport:
     """Read a sheet and store its lines for the year; ImportRejected listing every bad cell."""
-    from hoctap.units import load_matcher
+    from hoctap.people.units import load_matcher
 
     table = read_table(path, columns(criteria), sheet)
     wanted = {i.key: i for i in criteria.indicators if i.self_assessed}

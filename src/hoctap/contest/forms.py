@@ -25,7 +25,6 @@ from zipfile import BadZipFile
 import numpy as np
 import pandas as pd
 
-from hoctap.contacts import ContactError, mask_phone, parse_phone
 from hoctap.contest.groups import GroupRules, group_standings
 from hoctap.contest.prizes import DEFAULT_LEVELS, TieFlag, award
 from hoctap.contest.ranking import (
@@ -38,6 +37,7 @@ from hoctap.contest.ranking import (
     rank_keys,
 )
 from hoctap.errors import HoctapError
+from hoctap.people.contacts import ContactError, mask_phone, parse_phone
 from hoctap.text import fold, normalize, person_name, person_names
 
 COLUMNS = [
@@ -240,7 +240,7 @@ def _other_separator(columns: pd.Index) -> bool:
 
 @dataclass(frozen=True)
 class Roster:
-    """Units' member counts for the group prizes, by unit key (``hoctap.units.unit_key``)."""
+    """Units' member counts for the group prizes, by unit key (``hoctap.people.units.unit_key``)."""
 
     members: dict[str, int]
     names: dict[str, str]
@@ -249,7 +249,7 @@ class Roster:
 
 def read_roster(path: Path) -> Roster:
     """Members per unit, from a sheet of units with a count column or a list of people."""
-    from hoctap.units import unit_key
+    from hoctap.people.units import unit_key
 
     frame = read_sheet(path)
     headers = {_header(h): h for h in frame.columns}
@@ -788,7 +788,7 @@ def _shown(values: pd.Series) -> pd.Series:
 def _groups(
     ranked: pd.DataFrame, roster: Roster | None, rules: GroupRules
 ) -> tuple[pd.DataFrame, list[TieFlag]]:
-    from hoctap.units import unit_key
+    from hoctap.people.units import unit_key
 
     keys = by_distinct(ranked["unit"], lambda u: unit_key(str(u)) or "", "object")
     names = pd.Series(ranked["unit"].to_numpy()).groupby(keys).agg(lambda s: s.mode().iloc[0])

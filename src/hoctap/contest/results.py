@@ -131,7 +131,7 @@ def database_roster(db: Database) -> Roster:
     from sqlalchemy import func
 
     from hoctap.db.models import Person, Unit
-    from hoctap.units import unit_key
+    from hoctap.people.units import unit_key
 
     with db.session() as session:
         rows = session.execute(

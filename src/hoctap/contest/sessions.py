@@ -18,16 +18,16 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from hoctap.contacts import ContactError, parse_phone
 from hoctap.contest.catalog import LoadedContest
 from hoctap.contest.definition import draw_questions, option_order
 from hoctap.contest.grading import MANUAL, answer_fraction
 from hoctap.db import Database
 from hoctap.db.models import Attempt, AttemptAnswer, Entrant, Person
 from hoctap.errors import HoctapError
+from hoctap.people.contacts import ContactError, parse_phone
 from hoctap.quiz.model import Question
-from hoctap.search import matches
 from hoctap.text import fold, normalize, person_name
+from hoctap.text.search import matches
 
 Clock = Callable[[], datetime]
 MAX_TEXT = 500

@@ -19,7 +19,7 @@ from hoctap.settings import Settings
 VERSION_TABLE = "hoctap_alembic_version"
 POOL_ENV = "HOCTAP_DB_POOL"
 """Set to "none" for processes that must not keep database connections open (Voilà's kernels)."""
-_MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+_MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
@@ -146,7 +146,7 @@ def open_database(settings: Settings | None = None) -> Database:
     with _migration_lock(engine, settings.home):
         command.upgrade(alembic_config(engine), "head")  # type: ignore[arg-type]
         if not _has_units(engine):
-            from hoctap.units import seed_units
+            from hoctap.people.units import seed_units
 
             with db.session() as session:
                 seed_units(session)

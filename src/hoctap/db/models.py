@@ -45,7 +45,7 @@ class Unit(Base):
     name: Mapped[str] = mapped_column(String(200))
     """Canonical name, normalised ("Xã Đàm Thủy")."""
     kind: Mapped[str] = mapped_column(String(32), index=True)
-    """One of hoctap.units.KINDS; units are ranked within their kind."""
+    """One of hoctap.people.units.KINDS; units are ranked within their kind."""
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -97,9 +97,9 @@ def new_code() -> str:
 
 def module_batch(db: Database, module: str, unit: str | None = None) -> Batch:
     """The trainees who passed a module (of one unit, or all)."""
-    from hoctap.course import check_module, status
     from hoctap.db.models import Person, Unit
-    from hoctap.units import find_unit
+    from hoctap.grading.course import check_module, status
+    from hoctap.people.units import find_unit
 
     info = check_module(module)
     unit_code = find_unit(db, unit).code if unit else None
@@ -142,7 +142,7 @@ def contest_batches(db: Database, contest: str, unit: str | None = None) -> list
     """The contest's prize winners (people), then its units with a group prize."""
     from hoctap.contest.catalog import find_contest
     from hoctap.contest.results import contest_results, database_roster
-    from hoctap.units import find_unit, unit_key
+    from hoctap.people.units import find_unit, unit_key
 
     loaded = find_contest(db.settings, contest)
     title = loaded.contest.title
@@ -223,7 +223,7 @@ def _entrants(db: Database, contest: str) -> dict[int, tuple[int | None, int | N
 
 def _units_by_key(db: Database) -> dict[str, int]:
     from hoctap.db.models import Unit
-    from hoctap.units import unit_key
+    from hoctap.people.units import unit_key
 
     with db.session() as session:
         return {
@@ -398,7 +398,7 @@ def batches_for(db: Database, target: str, unit: str | None, period: int) -> lis
     """The batches a target names: a module, a contest, or ``all`` (every module, and every
     contest that opened in the year or has no opening time)."""
     from hoctap.contest.catalog import list_contests
-    from hoctap.course import module_ids
+    from hoctap.grading.course import module_ids
 
     modules = module_ids()
     loaded_contests = list_contests(db.settings)

@@ -164,8 +164,8 @@ class ReportFigures:
 def _module_work(
     db: Database, modules: list[ModuleInfo], span: Window, known: set[str]
 ) -> list[Work]:
-    from hoctap.course import exchange_records
-    from hoctap.gradebook import graded_submissions
+    from hoctap.grading.course import exchange_records
+    from hoctap.grading.gradebook import graded_submissions
 
     settings = db.settings
     graded = graded_submissions(settings, between=(span.start, span.end))
@@ -295,7 +295,7 @@ def _awards(db: Database, year: int) -> AwardFigures | None:
         table = award_table(db, criteria, year)
     if table.empty:
         return None
-    from hoctap.units import KINDS
+    from hoctap.people.units import KINDS
 
     kinds = {label: key for key, label in KINDS.items()}
     rows = tuple(
@@ -319,7 +319,7 @@ def gather(db: Database, span: Window, unit: str | None = None) -> ReportFigures
 
     from hoctap.db.models import Person, SelfAssessment, Unit
     from hoctap.grading.policy import load_policy
-    from hoctap.units import find_unit
+    from hoctap.people.units import find_unit
 
     only = find_unit(db, unit) if unit else None
     with db.session() as session:

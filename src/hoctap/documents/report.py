@@ -30,8 +30,8 @@ from hoctap.documents.model import (
 )
 from hoctap.documents.official import date_line, number_line, roman, upper
 from hoctap.errors import HoctapError
+from hoctap.people.units import KINDS
 from hoctap.text import format_decimal, format_int
-from hoctap.units import KINDS
 
 SOURCE = "nền tảng hoctap"
 LAGGING = 50
@@ -364,7 +364,7 @@ def _period_cap(figures: ReportFigures) -> str:
 
 
 def _in_unit(figures: ReportFigures, unit_name: str) -> bool:
-    from hoctap.units import unit_key
+    from hoctap.people.units import unit_key
 
     return figures.unit is None or unit_key(unit_name) == unit_key(figures.unit.name)
 

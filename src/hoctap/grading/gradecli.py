@@ -14,8 +14,8 @@ if TYPE_CHECKING:
 
 
 def _platform_course(settings: Settings, module: str) -> Path:
-    from hoctap import course
-    from hoctap.gradebook import prepare
+    from hoctap.grading import course
+    from hoctap.grading.gradebook import prepare
 
     course.check_module(module)
     prepare(settings)
@@ -94,7 +94,7 @@ def run(
         raise typer.Exit(130) from None
     finally:
         progress.stop()
-    from hoctap.course import trainee_units
+    from hoctap.grading.course import trainee_units
 
     units = trainee_units(settings) if settings is not None else None
     summary = summarize(result, module, units)

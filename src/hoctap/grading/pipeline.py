@@ -88,7 +88,7 @@ class Course:
     """An nbgrader course folder and its configuration, loaded as ``nbgrader autograde`` would."""
 
     def __init__(self, root: Path) -> None:
-        from hoctap.imports import defer_iri_grammar
+        from hoctap.grading.imports import defer_iri_grammar
 
         defer_iri_grammar()
         from nbgrader.apps.autogradeapp import AutogradeApp

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from hoctap.course import NOT_IN_ROSTER
 from hoctap.grading.batch import GradeRun
+from hoctap.grading.course import NOT_IN_ROSTER
 from hoctap.text import format_decimal
 
 NO_UNIT = ("", NOT_IN_ROSTER)

@@ -137,7 +137,7 @@ def issue_trainee_accounts(db: Database, unit: str = "") -> list[Issued]:
     from sqlalchemy import select
 
     from hoctap.db.models import HubAccount, Person, Unit
-    from hoctap.units import find_unit
+    from hoctap.people.units import find_unit
 
     unit_id = find_unit(db, unit).id if unit else None
     issued: list[Issued] = []

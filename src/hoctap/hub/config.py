@@ -18,8 +18,8 @@ from jupyterhub.auth import Authenticator
 from jupyterhub.spawner import SimpleLocalProcessSpawner
 from traitlets import Bool, default
 
-from hoctap.course import COURSE_ID
 from hoctap.errors import HoctapError
+from hoctap.grading.course import COURSE_ID
 from hoctap.hub.accounts import (
     JUDGE,
     ROLE_NAMES,
@@ -103,7 +103,7 @@ class HoctapSpawner(SimpleLocalProcessSpawner):  # type: ignore[misc]
 
     @default("home_dir")
     def _home_for_role(self) -> str:
-        from hoctap.course import ensure_course_dir, trainee_dir
+        from hoctap.grading.course import ensure_course_dir, trainee_dir
 
         settings = _settings()
         role = role_of([group.name for group in self.user.groups])
@@ -120,7 +120,7 @@ class HoctapSpawner(SimpleLocalProcessSpawner):  # type: ignore[misc]
 
 def service_token(settings: Settings, name: str) -> str:
     """An external service's token for the hub's API, kept in the data folder."""
-    from hoctap.serve import kept_token
+    from hoctap.hub.serve import kept_token
 
     (settings.home / "hub").mkdir(parents=True, exist_ok=True)
     return kept_token(settings, f"hub/{name}-api-token")
@@ -197,7 +197,7 @@ def configure(c: Any, settings: Settings, port: int, pages_port: int | None = No
     service ``hoctap-pages``, reached through the proxy and behind the hub's log-in.
     """
     from hoctap.hub import pages
-    from hoctap.serve import child_env
+    from hoctap.hub.serve import child_env
 
     folder = settings.home / "hub"
     folder.mkdir(parents=True, exist_ok=True)

@@ -6,11 +6,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from hoctap.course import COURSE_ID
 from hoctap.errors import HoctapError
+from hoctap.grading.course import COURSE_ID
 from hoctap.hub import pages
 from hoctap.hub.accounts import ROLE_NAMES, TRAINER, Account, demo_accounts
-from hoctap.serve import HOST, RESTARTS, Service, port_free, run, voila_service
+from hoctap.hub.serve import HOST, RESTARTS, Service, port_free, run, voila_service
 from hoctap.settings import Settings
 
 DEFAULT_HUB_PORT = 8000
@@ -67,7 +67,7 @@ def course_service(settings: Settings, port: int, course_port: int) -> Service:
     server on the course folder with the formgrader, under /services/<course>/."""
     import os
 
-    from hoctap.course import ensure_course_dir
+    from hoctap.grading.course import ensure_course_dir
     from hoctap.hub.config import service_token
 
     course = ensure_course_dir(settings)

@@ -104,7 +104,7 @@ def _hoctap_tables() -> list[Table]:
 
 
 def _gradebook_tables() -> list[Table]:
-    from hoctap.gradebook import nbgrader_api
+    from hoctap.grading.gradebook import nbgrader_api
 
     metadata: MetaData = nbgrader_api().Base.metadata
     return list(metadata.sorted_tables)
@@ -114,7 +114,7 @@ def _gradebook_engine(settings: Settings) -> Engine:
     """nbgrader's gradebook, created by nbgrader if it is not there yet."""
     from sqlalchemy import create_engine
 
-    from hoctap.course import gradebook_of
+    from hoctap.grading.course import gradebook_of
 
     with gradebook_of(settings):  # nbgrader creates (and migrates) its schema when opened
         pass

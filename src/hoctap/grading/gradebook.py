@@ -81,7 +81,7 @@ def _create(settings: Settings) -> None:
 
 
 def nbgrader_api() -> Any:
-    from hoctap.imports import defer_iri_grammar
+    from hoctap.grading.imports import defer_iri_grammar
 
     defer_iri_grammar()
     import nbgrader.api

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from hoctap.cli_common import Format as Format
-from hoctap.cli_common import FormatOption, OutputOption, SheetOption, err, fail
-from hoctap.cli_common import opened as _opened
-from hoctap.cli_documents import certificates, report
-from hoctap.cli_quiz import awards_app, contest_app, quiz_app
+from hoctap.cli.common import Format as Format
+from hoctap.cli.common import FormatOption, OutputOption, SheetOption, err, fail
+from hoctap.cli.common import opened as _opened
+from hoctap.cli.documents import certificates, report
+from hoctap.cli.quiz import awards_app, contest_app, quiz_app
 from hoctap.errors import HoctapError
 
 if TYPE_CHECKING:
@@ -104,7 +104,7 @@ def demo(
     ] = True,
 ) -> None:
     """Tạo dữ liệu mẫu: các đơn vị và học viên giả lập. Chạy lại không thay đổi gì."""
-    from hoctap.demo import seed_demo
+    from hoctap.demo.people import seed_demo
 
     with _opened() as db:
         report = seed_demo(db, people)
@@ -117,8 +117,8 @@ def demo(
     from hoctap.awards.criteria import load_criteria
     from hoctap.awards.measures import this_year
     from hoctap.awards.selfassessment import seed_demo_self_assessments
-    from hoctap.contest.sample import write_demo_forms
-    from hoctap.demo_activity import seed_demo_activity
+    from hoctap.demo.activity import seed_demo_activity
+    from hoctap.demo.forms import write_demo_forms
 
     year = this_year()
     with _opened() as db:
@@ -169,7 +169,7 @@ def serve(
     ] = None,
 ) -> None:
     """Chạy JupyterLab (tiếng Việt, có nbgrader) và Voilà trên 127.0.0.1. Ctrl-C để dừng."""
-    from hoctap import serve as serving
+    from hoctap.hub import serve as serving
 
     with _opened() as db:
         settings = db.settings
@@ -326,7 +326,7 @@ def backup(
     """Sao lưu cơ sở dữ liệu, sổ điểm nbgrader và các tệp của thư mục dữ liệu vào một tệp .zip."""
     from datetime import datetime
 
-    from hoctap.backup import backup as make_backup
+    from hoctap.hub.backup import backup as make_backup
 
     with _opened() as db:
         settings = db.settings
@@ -346,7 +346,7 @@ def restore(
     source: Annotated[Path, typer.Argument(help="Tệp .zip do hoctap backup tạo ra.")],
 ) -> None:
     """Khôi phục một bản sao lưu vào thư mục dữ liệu trống (không ghi đè dữ liệu đang có)."""
-    from hoctap.backup import restore as restore_backup
+    from hoctap.hub.backup import restore as restore_backup
 
     with _opened() as db:
         settings = db.settings
@@ -385,7 +385,7 @@ def units_list(
     output: OutputOption = None,
 ) -> None:
     """Liệt kê đơn vị theo loại, theo thứ tự chữ cái tiếng Việt."""
-    from hoctap.units import UNIT_COLUMNS, list_units
+    from hoctap.people.units import UNIT_COLUMNS, list_units
 
     with _opened() as db:
         records = list_units(db, kind, search)
@@ -404,7 +404,7 @@ def units_import(
     sheet: SheetOption = None,
 ) -> None:
     """Thêm đơn vị hoặc đổi tên đơn vị (theo mã) từ bảng tính. Có lỗi thì không nhập gì."""
-    from hoctap.units import import_units
+    from hoctap.people.units import import_units
 
     with _opened() as db:
         report = import_units(db, file, sheet)
@@ -427,7 +427,7 @@ def roster_import(
     sheet: SheetOption = None,
 ) -> None:
     """Nhập danh sách học viên. Có dòng lỗi thì không nhập gì và liệt kê từng lỗi theo số dòng."""
-    from hoctap.roster import import_roster
+    from hoctap.people.roster import import_roster
 
     with _opened() as db:
         report = import_roster(db, file, sheet)
@@ -459,7 +459,7 @@ def roster_list(
     output: OutputOption = None,
 ) -> None:
     """Liệt kê học viên theo tên (tên, tên đệm, họ), theo thứ tự chữ cái tiếng Việt."""
-    from hoctap.roster import list_people
+    from hoctap.people.roster import list_people
 
     with _opened() as db:
         records, columns = list_people(db, unit, search, private)
@@ -491,7 +491,7 @@ def course_list() -> None:
 @course_app.command("release")
 def course_release(module: ModuleArgument) -> None:
     """Tạo bản phát cho học viên (bỏ đáp án, bài kiểm tra ẩn, thang điểm) và phát học phần."""
-    from hoctap import course
+    from hoctap.grading import course
 
     with _opened() as db:
         course.release(db.settings, module)
@@ -501,7 +501,7 @@ def course_release(module: ModuleArgument) -> None:
 @course_app.command("collect")
 def course_collect(module: ModuleArgument) -> None:
     """Thu các bài học viên đã nộp."""
-    from hoctap import course
+    from hoctap.grading import course
 
     with _opened() as db:
         students = course.collect(db.settings, module)
@@ -511,7 +511,7 @@ def course_collect(module: ModuleArgument) -> None:
 @course_app.command("feedback")
 def course_feedback(module: ModuleArgument) -> None:
     """Tạo và gửi nhận xét cho học viên (không lộ bài kiểm tra ẩn, đáp án hay thang điểm)."""
-    from hoctap import course
+    from hoctap.grading import course
 
     with _opened() as db:
         count = course.feedback(db.settings, module)
@@ -531,8 +531,8 @@ def course_status(
     output: OutputOption = None,
 ) -> None:
     """Ai đã tải bài, đã nộp, đã được chấm, đạt hay chưa: theo đơn vị hoặc từng học viên."""
-    from hoctap import course
-    from hoctap.units import find_unit
+    from hoctap.grading import course
+    from hoctap.people.units import find_unit
 
     with _opened() as db:
         unit_code = find_unit(db, unit).code if unit else None

@@ -11,8 +11,8 @@ from sqlalchemy.orm import selectinload
 from hoctap.db import Database
 from hoctap.db.models import Person, Unit
 from hoctap.io.readers import Table
-from hoctap.roster import ROSTER_COLUMNS, import_rows
-from hoctap.units import seed_catalogue, seed_units
+from hoctap.people.roster import ROSTER_COLUMNS, import_rows
+from hoctap.people.units import seed_catalogue, seed_units
 
 DEMO_SEED = 2021_2030
 DEFAULT_PEOPLE = 5000

@@ -1,9 +1,9 @@
-"""``python -m hoctap.nbgrader_cli ARGS``: nbgrader's own command line, started faster.
+"""``python -m hoctap.grading.nbgrader_cli ARGS``: nbgrader's own command line, started faster.
 
 hoctap runs each nbgrader step as a process of its own, as a trainer's ``nbgrader ...`` command
-would; this entry point only loads jsonschema's IRI grammar lazily first (hoctap.imports).
+would; this entry point only loads jsonschema's IRI grammar lazily first (hoctap.grading.imports).
 
-``python -m hoctap.nbgrader_cli --release-many MODULE...`` generates and releases several
+``python -m hoctap.grading.nbgrader_cli --release-many MODULE...`` generates and releases several
 modules in one process through nbgrader's own API (``NbGraderAPI``): the same steps as
 ``nbgrader generate_assignment`` then ``nbgrader release_assignment`` for each, without paying
 nbgrader's start-up once per step.
@@ -23,7 +23,7 @@ def run(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
     # nbgrader shells out to alembic, found beside this interpreter.
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     return subprocess.run(
-        [sys.executable, "-m", "hoctap.nbgrader_cli", *args],
+        [sys.executable, "-m", "hoctap.grading.nbgrader_cli", *args],
         cwd=folder,
         env=env,
         capture_output=True,
@@ -51,7 +51,7 @@ def release_many(modules: list[str]) -> int:
 
 
 def main() -> None:
-    from hoctap.imports import defer_iri_grammar
+    from hoctap.grading.imports import defer_iri_grammar
 
     defer_iri_grammar()
     if sys.argv[1:2] == [RELEASE_MANY]:

@@ -12,13 +12,13 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from hoctap.collation import sort_key
 from hoctap.db import Database
 from hoctap.db.models import Person, Unit, UnitAlias, utcnow
 from hoctap.errors import HoctapError, ImportRejected, RowProblem
 from hoctap.io.readers import Column, Table, read_table
-from hoctap.search import matches
 from hoctap.text import fold, normalize
+from hoctap.text.collation import sort_key
+from hoctap.text.search import matches
 
 PROVINCE_CODE = "04"
 PROVINCE_NAME = "Tỉnh Cao Bằng"

@@ -171,8 +171,8 @@ def seed_demo_grades(
     submission yet; returns (modules released, submissions written)."""
     from nbgrader import api
 
-    from hoctap.course import gradebook_of, module_ids, release_many
-    from hoctap.gradebook import students
+    from hoctap.grading.course import gradebook_of, module_ids, release_many
+    from hoctap.grading.gradebook import students
 
     settings = db.settings
     modules = module_ids()

@@ -12,8 +12,8 @@ import random
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from hoctap.demo import _FAMILY, _GIVEN_F, _GIVEN_M, _MIDDLE_F, _MIDDLE_M, _MOBILE_PREFIXES
-from hoctap.units import seed_catalogue
+from hoctap.demo.people import _FAMILY, _GIVEN_F, _GIVEN_M, _MIDDLE_F, _MIDDLE_M, _MOBILE_PREFIXES
+from hoctap.people.units import seed_catalogue
 
 PREDICTION_HEADER = "Câu hỏi dự đoán: Có bao nhiêu người tham gia cuộc thi này?"
 CHECKBOX_EVERY = 7

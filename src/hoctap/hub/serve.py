@@ -22,8 +22,8 @@ from importlib import resources
 from pathlib import Path
 from typing import IO
 
-from hoctap.course import ensure_course_dir, trainee_dir
 from hoctap.errors import HoctapError
+from hoctap.grading.course import ensure_course_dir, trainee_dir
 from hoctap.settings import Settings, project_root
 
 HOST = "127.0.0.1"

@@ -1,6 +1,6 @@
 """The trainee roster: import from .xlsx/.csv (all or nothing) and listing.
 
-Who is who (codes, phones, e-mails, names) is decided in hoctap.identity.
+Who is who (codes, phones, e-mails, names) is decided in hoctap.people.identity.
 """
 
 from __future__ import annotations
@@ -13,17 +13,23 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from hoctap import gradebook
-from hoctap.collation import name_key
-from hoctap.contacts import ContactError, parse_email, parse_phone
 from hoctap.db import Database
 from hoctap.db.models import Person, Unit, utcnow
 from hoctap.errors import HoctapError, ImportRejected, RowProblem
-from hoctap.identity import KEY_LABELS, RosterRow, duplicates_in_file, free_contacts, match_people
+from hoctap.grading import gradebook
 from hoctap.io.readers import Column, Table, read_table
-from hoctap.search import matches
+from hoctap.people.contacts import ContactError, parse_email, parse_phone
+from hoctap.people.identity import (
+    KEY_LABELS,
+    RosterRow,
+    duplicates_in_file,
+    free_contacts,
+    match_people,
+)
+from hoctap.people.units import UnitMatcher, find_unit, load_matcher
 from hoctap.text import fold, normalize, person_name, split_name
-from hoctap.units import UnitMatcher, find_unit, load_matcher
+from hoctap.text.collation import name_key
+from hoctap.text.search import matches
 
 ROSTER_COLUMNS = [
     Column(

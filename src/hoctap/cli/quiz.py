@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from hoctap.cli_common import Format, FormatOption, OutputOption, err, fail, opened
+from hoctap.cli.common import Format, FormatOption, OutputOption, err, fail, opened
 from hoctap.errors import HoctapError
 
 if TYPE_CHECKING:
@@ -421,7 +421,7 @@ def awards_rank(
     from hoctap.awards.measures import this_year
     from hoctap.awards.report import FIXED_COLUMNS, award_table
     from hoctap.io.writers import write_records
-    from hoctap.units import parse_kind
+    from hoctap.people.units import parse_kind
 
     year = period or this_year()
     with opened() as db:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from hoctap.errors import HoctapError
-from hoctap.exercises import ANSWERS_FILE
+from hoctap.kit.exercises import ANSWERS_FILE
 from hoctap.settings import Settings, project_root
 
 COURSE_ID = "hoctap"
@@ -98,8 +98,8 @@ def _load_config(folder: Path) -> Any:
 
 def run_nbgrader(settings: Settings, *args: str) -> str:
     """Run one nbgrader command for the course, in its own process; returns its log."""
-    from hoctap import nbgrader_cli
-    from hoctap.gradebook import prepare
+    from hoctap.grading import nbgrader_cli
+    from hoctap.grading.gradebook import prepare
 
     prepare(settings)
     result = nbgrader_cli.run(ensure_course_dir(settings), *args)
@@ -116,7 +116,7 @@ def run_nbgrader(settings: Settings, *args: str) -> str:
 @contextmanager
 def gradebook_of(settings: Settings) -> Iterator[Any]:
     """nbgrader's gradebook of this data folder, through nbgrader's own API."""
-    from hoctap.gradebook import nbgrader_api, prepare
+    from hoctap.grading.gradebook import nbgrader_api, prepare
 
     prepare(settings)
     with nbgrader_api().Gradebook(settings.gradebook_url) as gradebook:
@@ -146,7 +146,7 @@ def release(settings: Settings, module: str) -> None:
 
 def release_many(settings: Settings, modules: list[str]) -> None:
     """Release several modules with one nbgrader process (see ``release``)."""
-    from hoctap import nbgrader_cli
+    from hoctap.grading import nbgrader_cli
     from hoctap.grading.policy import utc_naive
 
     infos = {module: check_module(module) for module in modules}
@@ -183,7 +183,7 @@ def submit(settings: Settings, module: str, student: str) -> None:
 
 
 def _trainee_exchange(folder: Path, module: str, action: str) -> None:
-    from hoctap.imports import defer_iri_grammar
+    from hoctap.grading.imports import defer_iri_grammar
 
     defer_iri_grammar()
     from nbgrader.auth import Authenticator
@@ -223,8 +223,8 @@ def autograde(
 
     Raises HoctapError naming every submission that could not be graded.
     """
-    from hoctap.gradebook import prepare
     from hoctap.grading.batch import grade
+    from hoctap.grading.gradebook import prepare
 
     check_module(module)
     prepare(settings)
@@ -330,14 +330,14 @@ def status(
     settings: Settings, module: str, unit_code: str | None = None
 ) -> list[dict[str, object]]:
     """Per trainee: fetched, submitted, graded, score (after any late penalty), passed, feedback."""
-    from hoctap.collation import name_key
+    from hoctap.text.collation import name_key
 
     info = check_module(module)
     fetched = _exchange_students(settings, "fetched", module)
     submitted = _exchange_students(settings, "inbound", module)
     submitted |= {p.parent.name for p in settings.course_dir.glob(f"submitted/*/{module}")}
     with_feedback = {p.parent.name for p in settings.course_dir.glob(f"feedback/*/{module}")}
-    from hoctap.gradebook import graded_submissions
+    from hoctap.grading.gradebook import graded_submissions
 
     grades = {
         student: (g.score, g.most, g.needs_manual)

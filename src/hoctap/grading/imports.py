@@ -19,7 +19,9 @@ def defer_iri_grammar() -> None:
     if "rfc3987_syntax" in sys.modules or "jsonschema" in sys.modules:
         return
     real: list[Any] = []
-    proxy = types.ModuleType("rfc3987_syntax", "Deferred by hoctap.imports.defer_iri_grammar.")
+    proxy = types.ModuleType(
+        "rfc3987_syntax", "Deferred by hoctap.grading.imports.defer_iri_grammar."
+    )
 
     def is_valid_syntax(term: str, value: str) -> bool:
         if not real:

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from hoctap.cli_common import err, fail, opened
+from hoctap.cli.common import err, fail, opened
 from hoctap.errors import HoctapError
 
 

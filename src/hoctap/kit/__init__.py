@@ -1,0 +1,1 @@
+"""What the training notebooks import: knowledge checks, writing and SMS helpers, charts."""

@@ -1,0 +1,1 @@
+"""People and units: the province's units, the roster of trainees, their identities and contacts."""
