@@ -93,12 +93,12 @@ def main() -> int:
     os.environ["HOCTAP_HOME"] = str(work / "home")
     os.environ.pop("HOCTAP_DB_URL", None)
     try:
-        from hoctap.db import open_database
         from hoctap.db.models import Certificate
         from hoctap.documents.config import load_documents
+        from hoctap.people.units import open_province_database
 
         settings = load_documents()
-        db = open_database()
+        db = open_province_database()
         batch = recipients(db, args.count)
         ours_times, base_times = [], []
         for run in range(args.runs):

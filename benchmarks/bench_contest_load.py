@@ -106,10 +106,10 @@ def pick_people(settings: Any, count: int) -> list[tuple[str, str]]:
     """(code, last four digits of the phone) of demo trainees spread over the roster."""
     from sqlalchemy import select
 
-    from hoctap.db import open_database
     from hoctap.db.models import Person
+    from hoctap.people.units import open_province_database
 
-    db = open_database(settings)
+    db = open_province_database(settings)
     try:
         with db.session() as session:
             people = session.execute(
@@ -133,12 +133,12 @@ def check_database(settings: Any, takers: list[Taker], questions: int) -> list[s
     from sqlalchemy import select
     from sqlalchemy.orm import selectinload
 
-    from hoctap.db import open_database
     from hoctap.db.models import Attempt, Entrant, Person
+    from hoctap.people.units import open_province_database
     from hoctap.text import normalize
 
     problems = []
-    db = open_database(settings)
+    db = open_province_database(settings)
     try:
         with db.session() as session:
             codes = {p.id: p.code for p in session.scalars(select(Person))}

@@ -21,11 +21,11 @@ import time
 import unicodedata
 from pathlib import Path
 
-from hoctap.db import open_database
 from hoctap.demo.people import demo_rows
 from hoctap.grading.gradebook import students
 from hoctap.io.writers import write_records
 from hoctap.people.roster import ROSTER_COLUMNS
+from hoctap.people.units import open_province_database
 from hoctap.settings import Settings
 
 GOAL_SECONDS = 5.0
@@ -93,7 +93,7 @@ def main() -> int:
         # A set-up data folder (database migrated, units seeded, gradebook made by nbgrader).
         pristine = work / "pristine"
         settings = Settings.from_env({"HOCTAP_HOME": str(pristine)})
-        db = open_database(settings)
+        db = open_province_database(settings)
         with db.session() as session:
             from sqlalchemy import select
 

@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from hoctap.db import Database, open_database
+from hoctap.db import Database
 from hoctap.grading import gradebook
 from hoctap.people.roster import ROSTER_COLUMNS
+from hoctap.people.units import open_province_database
 from hoctap.settings import Settings
 
 
@@ -165,7 +166,7 @@ def postgres_template(postgres_server: PostgresServer) -> str:
     url = postgres_server.create_database()
     home = Path(tempfile.mkdtemp(prefix="hoctap-pg-template-"))
     settings = Settings.from_env({"HOCTAP_HOME": str(home), "HOCTAP_DB_URL": url})
-    open_database(settings).close()
+    open_province_database(settings).close()
     gradebook.students(settings)
     shutil.rmtree(home, ignore_errors=True)
     return url.rsplit("/", 1)[1]
@@ -192,7 +193,7 @@ def settings(
 
 @pytest.fixture
 def db(settings: Settings) -> Iterator[Database]:
-    database = open_database(settings)
+    database = open_province_database(settings)
     try:
         yield database
     finally:

@@ -19,7 +19,7 @@ from hoctap.awards.criteria import load_criteria
 from hoctap.awards.selfassessment import seed_demo_self_assessments
 from hoctap.cli import app
 from hoctap.contest.sessions import aware
-from hoctap.db import Database, open_database
+from hoctap.db import Database
 from hoctap.db.models import Attempt, AttemptAnswer, Base, Person
 from hoctap.demo.activity import (
     _demo_trainees,
@@ -34,6 +34,7 @@ from hoctap.errors import HoctapError
 from hoctap.grading.course import gradebook_of
 from hoctap.grading.gradebook import graded_submissions
 from hoctap.hub.backup import backup, restore
+from hoctap.people.units import open_province_database
 from hoctap.settings import Settings
 
 NOW = datetime(2026, 12, 20, 3, 0, tzinfo=UTC)
@@ -121,7 +122,7 @@ def test_a_backup_restores_into_an_empty_folder(db: Database, empty: Settings, t
     assert oct(zip_path.stat().st_mode)[-3:] == "600"  # personal data
     restore(empty, zip_path)
 
-    again = open_database(empty)
+    again = open_province_database(empty)
     try:
         assert counts(again) == counts(db) and counts(again)["attempts"] > 0
         assert answers(again) == answers(db)
@@ -156,7 +157,7 @@ def test_a_damaged_backup_is_refused_and_nothing_is_written(
             target.writestr(info, data)
     with pytest.raises(HoctapError, match=r"db/people\.jsonl bị hỏng"):
         restore(empty, bad)
-    check = open_database(empty)
+    check = open_province_database(empty)
     try:
         assert counts(check)["people"] == 0
     finally:
@@ -185,7 +186,7 @@ def test_a_backup_moves_between_sqlite_and_postgresql(
     zip_path = tmp_path / "sao-luu.zip"
     backup(db.settings, zip_path)
     restore(other, zip_path)
-    moved = open_database(other)
+    moved = open_province_database(other)
     try:
         assert moved.engine.dialect.name != db.engine.dialect.name
         assert counts(moved) == counts(db) and answers(moved) == answers(db)

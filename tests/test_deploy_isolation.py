@@ -27,9 +27,9 @@ import psutil
 import pytest
 import requests
 
-from hoctap.db import open_database
 from hoctap.demo.people import seed_demo
 from hoctap.hub.accounts import Issued, issue_trainee_accounts
+from hoctap.people.units import open_province_database
 from hoctap.settings import Settings
 
 from .conftest import free_ports, require
@@ -104,7 +104,7 @@ def test_each_trainee_is_a_system_user_who_reaches_nothing_of_anyone_else(
     run_dir = Path(tempfile.mkdtemp(prefix="hoctap-deploy-"))  # root's alone: the hub's files
     home = Path(tempfile.mkdtemp(prefix="hoctap-data-", dir="/tmp"))  # the data folder
     settings = Settings.from_env({"HOCTAP_HOME": str(home)})
-    db = open_database(settings)
+    db = open_province_database(settings)
     seed_demo(db, people=6)
     issued: list[Issued] = issue_trainee_accounts(db)[:2]
     db.close()

@@ -21,7 +21,6 @@ from hoctap.cli import app
 from hoctap.contest.catalog import find_contest
 from hoctap.contest.definition import ZONE
 from hoctap.contest.results import contest_results, database_roster
-from hoctap.db import open_database
 from hoctap.db.models import Person
 from hoctap.demo.activity import DEMO_CONTEST, seed_demo_activity
 from hoctap.demo.people import seed_demo
@@ -29,6 +28,7 @@ from hoctap.documents.certificate_pdf import SAMPLE_NOTE
 from hoctap.documents.official import date_line
 from hoctap.grading.course import module_ids, status
 from hoctap.grading.gradebook import graded_submissions
+from hoctap.people.units import open_province_database
 from hoctap.settings import Settings
 
 from .conftest import libreoffice_csv
@@ -46,7 +46,7 @@ def _run(*args: str) -> str:
 
 
 def test_the_years_report_and_every_certificate_from_two_commands(tmp_path: Path) -> None:
-    db = open_database(Settings.from_env())
+    db = open_province_database(Settings.from_env())
     try:
         seed_demo(db, people=60)
         seed_demo_self_assessments(db, load_criteria(), 2026)

@@ -21,10 +21,10 @@ import pytest
 import requests
 
 from hoctap.apps.leaderboard import SHOWN
-from hoctap.db import open_database
 from hoctap.demo.people import seed_demo
 from hoctap.grading import course
 from hoctap.kit.exercises import ANSWERS_FILE
+from hoctap.people.units import open_province_database
 from hoctap.settings import Settings
 
 from . import labsteps
@@ -83,7 +83,7 @@ def unit_total(page: Any, unit: str) -> str:
 
 def test_roles_and_a_module_from_fetch_to_the_judges_leaderboard(home: Path) -> None:
     settings = Settings.from_env({"HOCTAP_HOME": str(home)})
-    db = open_database(settings)
+    db = open_province_database(settings)
     seed_demo(db, people=40)
     db.close()
     course.release(settings, MODULE)
@@ -226,7 +226,7 @@ def trainee_unit(settings: Settings, code: str) -> str:
 
     from hoctap.db.models import Person
 
-    db = open_database(settings)
+    db = open_province_database(settings)
     try:
         with db.session() as session:
             person = session.scalars(select(Person).where(Person.code == code)).one()

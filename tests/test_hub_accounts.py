@@ -94,10 +94,10 @@ def test_the_hub_logs_in_demo_and_database_accounts_into_their_groups(db: Databa
 def test_issue_writes_the_passwords_to_a_workbook_only_its_owner_reads(
     home: Path, tmp_path: Path
 ) -> None:
-    from hoctap.db import open_database
+    from hoctap.people.units import open_province_database
     from hoctap.settings import Settings
 
-    db = open_database(Settings.from_env({"HOCTAP_HOME": str(home)}))
+    db = open_province_database(Settings.from_env({"HOCTAP_HOME": str(home)}))
     person(db, "hv001", "Nguyễn Văn An", None)
     db.close()
     output = tmp_path / "phieu" / "tai-khoan.xlsx"

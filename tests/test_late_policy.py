@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from hoctap.db import open_database
 from hoctap.grading import course
 from hoctap.grading.policy import load_policy
 from hoctap.kit.exercises import ANSWERS_FILE
+from hoctap.people.units import open_province_database
 from hoctap.settings import Settings
 
 from .modules import read_module
@@ -28,7 +28,7 @@ def test_a_late_submission_loses_the_policy_share(home: Path, sqlite_gradebook: 
     (home / "course").mkdir(parents=True)
     shutil.copyfile(sqlite_gradebook, home / "course" / "gradebook.db")
     settings = Settings.from_env()
-    open_database(settings).close()
+    open_province_database(settings).close()
     course.release(settings, MODULE)
     # The module fell due two and a half days ago: three started days late.
     with course.gradebook_of(settings) as gradebook:

@@ -15,7 +15,7 @@ import pytest
 from hoctap.awards.criteria import load_criteria
 from hoctap.awards.measures import this_year
 from hoctap.awards.selfassessment import seed_demo_self_assessments
-from hoctap.db import open_database
+from hoctap.people.units import open_province_database
 from hoctap.settings import Settings
 
 from .conftest import libreoffice_csv
@@ -32,7 +32,7 @@ def test_a_judge_filters_opens_a_unit_and_exports(home: Path, tmp_path: Path) ->
 
     from openpyxl import load_workbook
 
-    db = open_database(Settings.from_env({"HOCTAP_HOME": str(home)}))
+    db = open_province_database(Settings.from_env({"HOCTAP_HOME": str(home)}))
     seed_demo_self_assessments(db, load_criteria(), this_year())
     db.close()
     token = "judges-only-123"

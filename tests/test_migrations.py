@@ -12,10 +12,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, inspect, select
 
-from hoctap.db import VERSION_TABLE, Database, open_database
+from hoctap.db import VERSION_TABLE, Database
 from hoctap.db.models import Base, Unit
 from hoctap.grading import gradebook
-from hoctap.people.units import seed_catalogue
+from hoctap.people.units import open_province_database, seed_catalogue
 from hoctap.settings import Settings
 
 from .conftest import PostgresServer
@@ -28,7 +28,7 @@ def test_models_match_the_migrations(db: Database) -> None:
 
 
 def test_opening_twice_does_not_migrate_again(db: Database) -> None:
-    again = open_database(db.settings)
+    again = open_province_database(db.settings)
     with again.session() as session:
         assert session.scalar(select(func.count()).select_from(Unit)) == len(seed_catalogue())
     again.close()
@@ -36,7 +36,7 @@ def test_opening_twice_does_not_migrate_again(db: Database) -> None:
 
 def test_fresh_sqlite_home_is_created_migrated_and_seeded(home: Path) -> None:
     assert not home.exists()
-    db = open_database()
+    db = open_province_database()
     tables = set(inspect(db.engine).get_table_names())
     db.close()
     assert {"units", "unit_aliases", "people", VERSION_TABLE} <= tables
@@ -47,7 +47,7 @@ def test_fresh_sqlite_home_is_created_migrated_and_seeded(home: Path) -> None:
 def test_gradebook_is_created_by_nbgrader_on_sqlite(home: Path) -> None:
     settings = Settings.from_env()
     assert gradebook.students(settings) == {}
-    tables = set(inspect(open_database(settings).engine).get_table_names())
+    tables = set(inspect(open_province_database(settings).engine).get_table_names())
     assert "student" not in tables  # nbgrader's tables live in their own file
     assert (settings.course_dir / "gradebook.db").is_file()
 
@@ -57,7 +57,7 @@ def test_empty_postgresql_gets_both_schemas(postgres_server: PostgresServer, hom
     url = postgres_server.create_database()
     settings = Settings.from_env({"HOCTAP_HOME": str(home), "HOCTAP_DB_URL": url})
     assert settings.gradebook_schema == "nbgrader"
-    db = open_database(settings)
+    db = open_province_database(settings)
     gradebook.sync_students(
         settings, [gradebook.StudentRecord("annv-01351", "Văn An", "Nguyễn", None)]
     )
@@ -77,14 +77,14 @@ def test_processes_starting_together_on_a_new_database(
     if backend == "postgresql":
         server: PostgresServer = request.getfixturevalue("postgres_server")
         env["HOCTAP_DB_URL"] = server.create_database()
-    code = "from hoctap.db import open_database; open_database().close()"
+    code = "from hoctap.people.units import open_province_database as o; o().close()"
     starts = [
         subprocess.Popen([sys.executable, "-c", code], env=env, stderr=subprocess.PIPE, text=True)
         for _ in range(4)
     ]
     errors = [p.communicate()[1] for p in starts]
     assert [p.returncode for p in starts] == [0, 0, 0, 0], errors
-    db = open_database(Settings.from_env(env))
+    db = open_province_database(Settings.from_env(env))
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(Unit)) == len(seed_catalogue())
     db.close()

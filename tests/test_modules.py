@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from hoctap.db import open_database
 from hoctap.grading import course
 from hoctap.kit.exercises import ANSWERS_FILE
+from hoctap.people.units import open_province_database
 from hoctap.settings import Settings
 
 from .modules import COURSES, MODULES, ModuleSpec, load, nbgrader_meta, read_module, source
@@ -111,7 +111,7 @@ def released(tmp_path_factory: pytest.TempPathFactory, sqlite_gradebook: Path) -
     (home / "course").mkdir(parents=True)
     shutil.copyfile(sqlite_gradebook, home / "course" / "gradebook.db")
     settings = Settings.from_env({"HOCTAP_HOME": str(home)})
-    open_database(settings).close()
+    open_province_database(settings).close()
     course.release_many(settings, list(MODULES))
     return settings
 

@@ -262,13 +262,13 @@ def test_a_lost_database_connection_is_said_and_the_answer_saved_when_it_is_back
     from sqlalchemy import create_engine, text
 
     from hoctap.contest.catalog import find_contest
-    from hoctap.db import open_database
+    from hoctap.people.units import open_province_database
     from hoctap.settings import Settings
     from tests.test_contest_sessions import contest_file, person
 
     url = postgres_server.create_database(template=postgres_template)
     monkeypatch.setenv("HOCTAP_DB_URL", url)
-    db = open_database(Settings.from_env())
+    db = open_province_database(Settings.from_env())
     name = url.rsplit("/", 1)[1]
     admin = create_engine(postgres_server.url(), isolation_level="AUTOCOMMIT")
 

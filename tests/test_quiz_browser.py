@@ -17,7 +17,7 @@ import psutil
 import pytest
 
 from hoctap.contest.definition import ZONE
-from hoctap.db import open_database
+from hoctap.people.units import open_province_database
 from hoctap.settings import Settings
 
 from .platform import chromium, running
@@ -53,7 +53,7 @@ def kernel_memory_mb(root_pid: int) -> list[float]:
 
 def test_a_trainee_takes_the_contest_in_a_browser(home: Path, tmp_path: Path) -> None:
     settings = Settings.from_env({"HOCTAP_HOME": str(home)})
-    db = open_database(settings)
+    db = open_province_database(settings)
     person(db, "hv001", "Nguyễn Văn An", "0912345678")
     db.close()
     now = datetime.now(ZONE)

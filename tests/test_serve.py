@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from hoctap.db import open_database
 from hoctap.demo.people import seed_demo
+from hoctap.people.units import open_province_database
 from hoctap.settings import Settings
 
 from .platform import Platform, chromium, running
@@ -44,7 +44,7 @@ def platform(
     (home / "course").mkdir(parents=True)
     shutil.copyfile(sqlite_gradebook, home / "course" / "gradebook.db")
     settings = Settings.from_env({"HOCTAP_HOME": str(home)})
-    db = open_database(settings)
+    db = open_province_database(settings)
     seed_demo(db, people=400)
     db.close()
     with running(home) as serving:

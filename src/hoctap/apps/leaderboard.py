@@ -452,12 +452,13 @@ def build(period: int | None = None) -> Leaderboard | widgets.Widget:
     from hoctap.awards.criteria import load_criteria
     from hoctap.awards.measures import this_year
     from hoctap.awards.report import award_table
-    from hoctap.db import open_database
+    from hoctap.people.units import open_province_database
 
     year = period or this_year()
     try:
         criteria = load_criteria()
-        db = open_database()  # open for the page's life: a unit's members are read when asked
+        # Open for the page's life: a unit's members are read when asked.
+        db = open_province_database()
 
         def load(chosen: int) -> tuple[pd.DataFrame, Members | None]:
             return award_table(db, criteria, chosen), roster_members(db, chosen)

@@ -6,9 +6,9 @@ from html import escape
 
 from sqlalchemy import func, select
 
-from hoctap.db import Database, open_database
+from hoctap.db import Database
 from hoctap.db.models import Person, Unit
-from hoctap.people.units import KINDS
+from hoctap.people.units import KINDS, open_province_database
 from hoctap.text import format_int
 from hoctap.text.collation import sort_key
 
@@ -89,7 +89,7 @@ def show() -> None:
     """Display the overview in a notebook (the Voilà app calls this)."""
     from IPython.display import HTML, display
 
-    db = open_database()
+    db = open_province_database()
     try:
         display(HTML(overview_html(db)))  # type: ignore[no-untyped-call]
     finally:

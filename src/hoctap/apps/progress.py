@@ -80,12 +80,12 @@ def progress_html(records: list[dict[str, object]], consent: dict[str, bool], un
 def build(settings: Settings | None = None) -> widgets.Widget:
     from sqlalchemy import select
 
-    from hoctap.db import open_database
     from hoctap.db.models import Person
     from hoctap.grading.course import module_ids, status
+    from hoctap.people.units import open_province_database
 
     settings = settings or Settings.from_env()
-    db = open_database(settings)
+    db = open_province_database(settings)
     with db.session() as session:
         rows = session.execute(select(Person.code, Person.consent_publish))
         consent = {row[0]: bool(row[1]) for row in rows}

@@ -503,9 +503,9 @@ def build(
     ``account`` is the hub log-in of the person at the page (empty without the hub).
     """
     from hoctap.contest.catalog import find_contest, list_contests
-    from hoctap.db import open_database
+    from hoctap.people.units import open_province_database
 
-    db = open_database()
+    db = open_province_database()
     try:
         if not name:
             moment = now()

@@ -111,6 +111,6 @@ def show() -> None:
     """Display the page in a notebook (``voila_apps/results.ipynb`` calls this)."""
     from IPython.display import display
 
-    from hoctap.db import open_database
+    from hoctap.people.units import open_province_database
 
-    display(build(open_database()))  # type: ignore[no-untyped-call]
+    display(build(open_province_database()))  # type: ignore[no-untyped-call]

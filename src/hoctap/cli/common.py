@@ -58,10 +58,10 @@ def fail(error: HoctapError) -> NoReturn:
 
 
 def _database() -> Database:
-    from hoctap.db import open_database
+    from hoctap.people.units import open_province_database
 
     try:
-        return open_database()
+        return open_province_database()
     except HoctapError as error:
         fail(error)
     except Exception as error:  # a database that cannot be reached is the user's to fix

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,11 +128,17 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(settings: Settings | None = None) -> Database:
-    """Open HOCTAP_DB_URL; on first use create HOCTAP_HOME, migrate, and seed the province's units.
+Seeder = Callable[[Session], object]
+"""Fills a new database with what every installation starts with, in the session it is given."""
 
-    Set-up runs under a lock and is checked again inside it, so two processes starting on a
-    new data folder at once (a server and a command) do not both migrate or both seed.
+
+def open_database(settings: Settings | None = None, seed: Seeder | None = None) -> Database:
+    """Open HOCTAP_DB_URL; on first use create HOCTAP_HOME, migrate, and run ``seed``.
+
+    The caller gives the seed (the province's units: ``hoctap.people.units.seed_units``), so
+    the database layer knows nothing of what it holds; ``seed`` runs while the database has
+    no unit. Set-up runs under a lock and is checked again inside it, so two processes starting
+    on a new data folder at once (a server and a command) do not both migrate or both seed.
     """
     from alembic import command
 
@@ -141,13 +147,11 @@ def open_database(settings: Settings | None = None) -> Database:
     engine = create_db_engine(settings.db_url)
     db = Database(settings, engine, sessionmaker(engine, expire_on_commit=False))
     current, head = _current_and_head(engine)
-    if current == head and _has_units(engine):
+    if current == head and (seed is None or _has_units(engine)):
         return db
     with _migration_lock(engine, settings.home):
         command.upgrade(alembic_config(engine), "head")  # type: ignore[arg-type]
-        if not _has_units(engine):
-            from hoctap.people.units import seed_units
-
+        if seed is not None and not _has_units(engine):
             with db.session() as session:
-                seed_units(session)
+                seed(session)
     return db

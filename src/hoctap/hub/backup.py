@@ -147,9 +147,10 @@ def backup(
     settings: Settings, output: Path, progress: Callable[[str], None] = lambda _m: None
 ) -> BackupReport:
     """Write the data folder's backup to ``output`` (a .zip)."""
-    from hoctap.db import VERSION_TABLE, open_database
+    from hoctap.db import VERSION_TABLE
+    from hoctap.people.units import open_province_database
 
-    db = open_database(settings)
+    db = open_province_database(settings)
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(output.name + ".part")
     try:
@@ -277,7 +278,8 @@ def restore(
     settings: Settings, source: Path, progress: Callable[[str], None] = lambda _m: None
 ) -> dict[str, int]:
     """Restore a backup into this (empty) data folder; returns the rows restored per table."""
-    from hoctap.db import VERSION_TABLE, open_database
+    from hoctap.db import VERSION_TABLE
+    from hoctap.people.units import open_province_database
 
     try:
         archive = zipfile.ZipFile(source)
@@ -295,7 +297,7 @@ def restore(
                 if not target.is_relative_to(home):
                     raise HoctapError(f"{source.name}: đường dẫn {name} ra ngoài thư mục dữ liệu.")
                 files[name] = target
-        db = open_database(settings)
+        db = open_province_database(settings)
         engine = _gradebook_engine(settings)
         try:
             hoctap, gradebook = _hoctap_tables(), _gradebook_tables()

@@ -74,14 +74,14 @@ class HoctapAuthenticator(Authenticator):  # type: ignore[misc]
 
 def _check_account(name: str, password: str) -> tuple[str, str] | None:
     """(name, role) of the demo's or the database's account with this password."""
-    from hoctap.db import open_database
     from hoctap.hub.accounts import check_database_account
+    from hoctap.people.units import open_province_database
 
     settings = _settings()
     account = check_password(load_accounts(settings), name, password)
     if account is not None:
         return account.name, account.role
-    db = open_database(settings)
+    db = open_province_database(settings)
     try:
         return check_database_account(db, name, password)
     finally:

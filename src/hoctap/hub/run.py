@@ -20,10 +20,10 @@ def _demo_trainee(settings: Settings) -> tuple[str, str]:
     """The first demo trainee of the first commune: their code and who they are."""
     from sqlalchemy import select
 
-    from hoctap.db import open_database
     from hoctap.db.models import Person, Unit
+    from hoctap.people.units import open_province_database
 
-    db = open_database(settings)
+    db = open_province_database(settings)
     try:
         with db.session() as session:
             row = session.execute(

@@ -12,10 +12,11 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from hoctap.db import Database
+from hoctap.db import Database, open_database
 from hoctap.db.models import Person, Unit, UnitAlias, utcnow
 from hoctap.errors import HoctapError, ImportRejected, RowProblem
 from hoctap.io.readers import Column, Table, read_table
+from hoctap.settings import Settings
 from hoctap.text import fold, normalize
 from hoctap.text.collation import sort_key
 from hoctap.text.search import matches
@@ -161,6 +162,14 @@ def seed_units(session: Session) -> int:
         added += 1
     session.flush()
     return added
+
+
+def open_province_database(settings: Settings | None = None) -> Database:
+    """The database, migrated, with the province's units seeded on first use.
+
+    What every front end opens (the command line, the pages, the hub's services).
+    """
+    return open_database(settings, seed=seed_units)
 
 
 # --- listing ---------------------------------------------------------------------------------
