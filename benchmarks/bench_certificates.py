@@ -32,7 +32,7 @@ def recipients(db: object, count: int) -> object:
 
     from hoctap.db.models import Unit
     from hoctap.demo.people import demo_rows
-    from hoctap.documents.certificates import Batch, Recipient
+    from hoctap.documents.certificate_records import Batch, Recipient
 
     with db.session() as session:  # type: ignore[attr-defined]
         units = list(session.scalars(select(Unit)))

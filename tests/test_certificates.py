@@ -18,16 +18,15 @@ from hoctap.documents.certificate_pdf import (
     file_name,
     render_certificates,
 )
-from hoctap.documents.certificates import (
+from hoctap.documents.certificate_records import (
     CODE_ALPHABET,
     Batch,
     Issued,
     Recipient,
     clean_code,
-    issue,
     shown_code,
-    verify,
 )
+from hoctap.documents.certificates import issue, verify
 from hoctap.documents.config import load_documents
 from hoctap.errors import HoctapError
 

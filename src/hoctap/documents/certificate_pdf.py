@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from hoctap.contest.definition import ZONE
-from hoctap.documents.certificates import Issued, shown_code
+from hoctap.documents.certificate_records import Issued, shown_code
 from hoctap.documents.config import DocumentSettings
 from hoctap.documents.official import MOTTO, SLOGAN, date_line, upper
 from hoctap.errors import HoctapError

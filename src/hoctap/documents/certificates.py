@@ -11,9 +11,8 @@ result is brought up to date.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,72 +23,22 @@ from hoctap.contest.definition import ZONE
 from hoctap.contest.sessions import aware
 from hoctap.db import Database
 from hoctap.db.models import Certificate
+from hoctap.documents.certificate_pdf import render_certificates
+from hoctap.documents.certificate_records import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    Batch,
+    Issued,
+    Recipient,
+    clean_code,
+    new_code,
+    shown_code,
+)
 from hoctap.documents.config import DocumentSettings
 from hoctap.errors import HoctapError
 from hoctap.text import format_decimal
 
-CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-"""Crockford's base 32: no I, L, O or U, so a code read aloud or typed cannot be mistaken."""
-CODE_LENGTH = 8
 KIND_NAMES = {"module": "Hoàn thành học phần", "contest": "Đạt giải", "group": "Đạt giải tập thể"}
-
-
-@dataclass(frozen=True)
-class Recipient:
-    """Someone (or a unit) who earns a certificate, with what to print."""
-
-    holder: str
-    name: str
-    unit: str
-    detail: str
-    fields: dict[str, object]
-    """The template fields (documents.yaml) besides the common ones."""
-    person_id: int | None = None
-    unit_id: int | None = None
-    demo: bool = False
-    """Earned by generated demo people (``hoctap demo``): printed as a sample."""
-
-
-@dataclass(frozen=True)
-class Batch:
-    """The certificates of one module or one contest."""
-
-    kind: str
-    subject: str
-    title: str
-    recipients: tuple[Recipient, ...]
-    notes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Issued:
-    """A certificate ready to print."""
-
-    kind: str
-    serial: str
-    code: str
-    name: str
-    unit: str
-    subject_title: str
-    issued: datetime
-    fields: dict[str, object] = field(default_factory=dict)
-    new: bool = False
-    demo: bool = False
-
-
-def shown_code(code: str) -> str:
-    """ "K7PX3QMD" -> "K7PX-3QMD", easier to read out and type."""
-    return f"{code[:4]}-{code[4:]}"
-
-
-def clean_code(text: str) -> str:
-    """A code as typed: any case, with or without dashes or spaces; O read as 0, I and L as 1."""
-    code = "".join(text.split()).replace("-", "").upper()
-    return code.translate(str.maketrans("OIL", "011"))
-
-
-def new_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
 # -- who earns one ---------------------------------------------------------------------------
@@ -433,7 +382,6 @@ def produce(
 ) -> Produced:
     """Issue and print the certificates a target names into ``output``: one PDF per
     certificate in a folder per module or contest, and one file with them all for printing."""
-    from hoctap.documents.certificate_pdf import render_certificates
     from hoctap.documents.config import load_documents
 
     settings = settings or load_documents()
