@@ -50,10 +50,12 @@ test: $(VENV)/.installed-test node_modules/.bin/configurable-http-proxy
 test-fast: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
 
+## lint: ruff, ruff format, mypy (strict) and the import contract (layers, no cycles: pyproject.toml)
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_roster_import.py
