@@ -1,4 +1,5 @@
-"""What every sub-command of the ``hoctap`` command shares: output formats and error printing."""
+"""What every sub-command of the ``hoctap`` command shares: output formats, the database, and
+turning a HoctapError into a message, once for every command."""
 
 from __future__ import annotations
 
@@ -6,14 +7,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+from typer.core import TyperGroup
 
 from hoctap.errors import HoctapError, ImportRejected
 
 if TYPE_CHECKING:
     from hoctap.db import Database
+    from hoctap.settings import Settings
 
 
 class Format(StrEnum):
@@ -57,33 +60,65 @@ def fail(error: HoctapError) -> NoReturn:
     raise typer.Exit(1)
 
 
+class Commands(TyperGroup):
+    """The command group: a HoctapError raised by any sub-command is printed, exit status 1.
+
+    Click invokes a sub-command (and its sub-commands) inside its group's ``invoke``, so the
+    top-level group is the one place that turns a user's error into a message.
+    """
+
+    def invoke(self, ctx: Any) -> Any:  # typer's click.Context is private to typer
+        try:
+            return super().invoke(ctx)
+        except HoctapError as error:
+            fail(error)
+
+
+def group(help: str) -> typer.Typer:
+    """A sub-command group (``hoctap roster``, ``hoctap quiz``...): lists its commands when bare."""
+    return typer.Typer(help=help, no_args_is_help=True)
+
+
+def migrated_settings() -> Settings:
+    """The settings, once the database they name is created and migrated."""
+    with opened() as db:
+        return db.settings
+
+
+def export(
+    records: list[dict[str, object]],
+    columns: list[str],
+    fmt: Format,
+    output: Path | None,
+    title: str,
+) -> None:
+    """Records as a table on the terminal, or a CSV or workbook file (then say how many rows)."""
+    from hoctap.io.writers import write_records
+
+    write_records(records, columns, fmt.value, output, title)
+    if output is not None:
+        err(f"Đã ghi {len(records)} dòng vào {output}.")
+
+
 def _database() -> Database:
+    from sqlalchemy.exc import OperationalError
+
     from hoctap.people.units import open_province_database
 
     try:
         return open_province_database()
-    except HoctapError as error:
-        fail(error)
-    except Exception as error:  # a database that cannot be reached is the user's to fix
-        from sqlalchemy.exc import OperationalError
-
-        if isinstance(error, OperationalError):
-            fail(
-                HoctapError(
-                    f"Không kết nối được cơ sở dữ liệu: {error.orig}",
-                    "Kiểm tra HOCTAP_DB_URL và máy chủ cơ sở dữ liệu.",
-                )
-            )
-        raise
+    except OperationalError as error:  # a database that cannot be reached is the user's to fix
+        raise HoctapError(
+            f"Không kết nối được cơ sở dữ liệu: {error.orig}",
+            "Kiểm tra HOCTAP_DB_URL và máy chủ cơ sở dữ liệu.",
+        ) from error
 
 
 @contextmanager
 def opened() -> Iterator[Database]:
-    """The database for one command; a HoctapError inside becomes a message and exit status 1."""
+    """The database for one command, closed when it ends."""
     db = _database()
     try:
         yield db
-    except HoctapError as error:
-        fail(error)
     finally:
         db.close()

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from hoctap.cli.common import err, fail, opened
+from hoctap.cli.common import err, opened
 from hoctap.errors import HoctapError
 
 
@@ -26,7 +26,7 @@ def _day(value: str | None, option: str) -> date | None:
             return datetime.strptime(value.strip(), pattern).date()
         except ValueError:
             continue
-    fail(HoctapError(f"{option} '{value}' không phải ngày.", "Viết ngày dạng 31/12/2026."))
+    raise HoctapError(f"{option} '{value}' không phải ngày.", "Viết ngày dạng 31/12/2026.")
 
 
 def report(
@@ -54,7 +54,7 @@ def report(
 
     chosen = fmt.value if fmt else output.suffix.lower().lstrip(".")
     if chosen not in ("pdf", "xlsx"):
-        fail(HoctapError("Chưa rõ định dạng.", "Thêm --format pdf hoặc --format xlsx."))
+        raise HoctapError("Chưa rõ định dạng.", "Thêm --format pdf hoặc --format xlsx.")
     with opened() as db:
         document = write_report(
             db, chosen, output, period, _day(first, "--from"), _day(last, "--to"), unit
@@ -96,14 +96,14 @@ def certificates(
 
     if target == "verify":
         if not code:
-            fail(HoctapError("Thiếu mã xác minh.", "Ví dụ: hoctap certificates verify K7PX-3QMD"))
+            raise HoctapError("Thiếu mã xác minh.", "Ví dụ: hoctap certificates verify K7PX-3QMD")
         with opened() as db:
             found = verify(db, code)
         for line in found.lines():
             typer.echo(line)
         return
     if code:
-        fail(HoctapError(f"Thừa '{code}'.", "Mã xác minh chỉ dùng với: hoctap certificates verify"))
+        raise HoctapError(f"Thừa '{code}'.", "Mã xác minh chỉ dùng với: hoctap certificates verify")
     folder = output or Path("giay-chung-nhan") / target
     from rich.progress import Progress
 
