@@ -19,7 +19,7 @@ from hoctap.settings import Settings, project_root
 from tests.conftest import write_xlsx
 
 runner = CliRunner()
-MOODLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "moodle-gift"
+MOODLE = Path(__file__).resolve().parent / "data" / "moodle-gift"  # see its README.md
 STARTER = Path(__file__).resolve().parents[1] / "quizzes" / "xa-hoi-hoc-tap.yaml"
 FORMATS = ["gift", "xlsx", "json", "yaml"]
 

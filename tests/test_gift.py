@@ -8,7 +8,7 @@ import pytest
 
 from hoctap.quiz.gift import read_gift
 
-MOODLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "moodle-gift"
+MOODLE = Path(__file__).resolve().parent / "data" / "moodle-gift"  # see its README.md
 
 
 def _read(name: str) -> str:
