@@ -16,7 +16,7 @@ from hoctap.quiz.gift import read_gift, write_gift
 from hoctap.quiz.model import TYPES, Question
 from hoctap.quiz.yamlbank import read_yaml, write_yaml
 from hoctap.settings import Settings, project_root
-from tests.conftest import write_xlsx
+from tests.support.sheets import write_xlsx
 
 runner = CliRunner()
 MOODLE = Path(__file__).resolve().parent / "data" / "moodle-gift"  # see its README.md

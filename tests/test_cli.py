@@ -13,8 +13,7 @@ from typer.main import get_command
 from typer.testing import CliRunner
 
 from hoctap.cli import app
-
-from .conftest import write_xlsx
+from tests.support.sheets import write_xlsx
 
 runner = CliRunner()
 
@@ -153,7 +152,7 @@ def test_readme_documents_every_command() -> None:
 
 
 def test_course_list_shows_every_module_with_its_due_date() -> None:
-    from .modules import MODULES
+    from tests.support.modules import MODULES
 
     result = runner.invoke(app, ["course", "list"])
     assert result.exit_code == 0

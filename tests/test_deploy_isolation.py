@@ -32,7 +32,7 @@ from hoctap.demo import seed_demo
 from hoctap.hub.accounts import Issued, issue_trainee_accounts
 from hoctap.settings import Settings
 
-from .conftest import free_ports, require
+from .support.servers import free_ports, require
 
 pytestmark = pytest.mark.slow
 

@@ -28,18 +28,9 @@ from hoctap.documents.pdf import render_pdf
 from hoctap.documents.report import build_report, target_value, unit_progress
 from hoctap.documents.xlsx import render_xlsx
 from hoctap.errors import HoctapError
+from tests.support.documents import pdf_pages
 
 TODAY = date(2027, 1, 5)
-
-
-def pdf_pages(path: Path) -> list[str]:
-    import pypdfium2 as pdfium
-
-    document = pdfium.PdfDocument(str(path))
-    try:
-        return [page.get_textpage().get_text_range() for page in document]
-    finally:
-        document.close()
 
 
 def test_date_line_pads_days_below_ten_and_the_first_two_months() -> None:

@@ -30,9 +30,8 @@ from hoctap.documents.certificate_pdf import SAMPLE_NOTE
 from hoctap.documents.official import date_line
 from hoctap.gradebook import graded_submissions
 from hoctap.settings import Settings
-
-from .conftest import libreoffice_csv
-from .test_documents import pdf_pages
+from tests.support.documents import pdf_pages
+from tests.support.sheets import libreoffice_csv
 
 pytestmark = pytest.mark.slow
 NOW = datetime(2026, 12, 20, 3, 0, tzinfo=UTC)

@@ -18,7 +18,7 @@ from hoctap.contest.groups import GroupRules
 from hoctap.contest.report import rank_forms_files
 from hoctap.contest.sample import sample_forms
 from hoctap.errors import HoctapError
-from tests.conftest import write_csv, write_xlsx
+from tests.support.sheets import write_csv, write_xlsx
 
 runner = CliRunner()
 

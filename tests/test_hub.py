@@ -26,9 +26,8 @@ from hoctap.db import open_database
 from hoctap.demo import seed_demo
 from hoctap.exercises import ANSWERS_FILE
 from hoctap.settings import Settings
-
-from . import labsteps
-from .platform import chromium, running
+from tests.support import labsteps
+from tests.support.platform import chromium, running
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

@@ -23,8 +23,7 @@ from hoctap.hub.accounts import (
     reset_password,
 )
 from hoctap.hub.config import HoctapAuthenticator, role_of
-
-from .test_contest_sessions import person
+from tests.support.contests import person
 
 
 def test_every_roster_trainee_gets_one_account_named_by_their_code(db: Database) -> None:

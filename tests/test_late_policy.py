@@ -16,8 +16,7 @@ from hoctap.db import open_database
 from hoctap.exercises import ANSWERS_FILE
 from hoctap.grading.policy import load_policy
 from hoctap.settings import Settings
-
-from .modules import read_module
+from tests.support.modules import read_module
 
 pytestmark = pytest.mark.slow
 

@@ -17,8 +17,7 @@ from hoctap.db import VERSION_TABLE, Database, open_database
 from hoctap.db.models import Base, Unit
 from hoctap.settings import Settings
 from hoctap.units import seed_catalogue
-
-from .conftest import PostgresServer
+from tests.support.servers import PostgresServer
 
 
 def test_models_match_the_migrations(db: Database) -> None:

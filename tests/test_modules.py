@@ -21,8 +21,15 @@ from hoctap import course
 from hoctap.db import open_database
 from hoctap.exercises import ANSWERS_FILE
 from hoctap.settings import Settings
-
-from .modules import COURSES, MODULES, ModuleSpec, load, nbgrader_meta, read_module, source
+from tests.support.modules import (
+    COURSES,
+    MODULES,
+    ModuleSpec,
+    load,
+    nbgrader_meta,
+    read_module,
+    source,
+)
 
 pytestmark = pytest.mark.slow
 

@@ -18,8 +18,7 @@ import pytest
 from hoctap.db import open_database
 from hoctap.demo import seed_demo
 from hoctap.settings import Settings
-
-from .platform import Platform, chromium, running
+from tests.support.platform import Platform, chromium, running
 
 pytestmark = pytest.mark.slow
 
