@@ -2,8 +2,8 @@
 
     .venv/bin/python benchmarks/bench_grade.py [--submissions 40] [--repeat 3] [--workers N]
 
-Builds a plain nbgrader course (tests/gradecourse.py: two auto-graded functions with a hidden
-test and a written answer) with N submissions: correct, partial, empty, tampered, wrong,
+Builds a plain nbgrader course (tests/support/gradecourse.py: two auto-graded functions with a
+hidden test and a written answer) with N submissions: correct, partial, empty, tampered, wrong,
 written, error, late, noisy, and one infinite loop stopped by the 5 s cell timeout. Each round
 copies the course twice, grades one copy with ``nbgrader autograde`` and the other with
 ``hoctap grade``, each as a whole command (process start-up included), checks that the two
@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests import gradecourse as gc  # noqa: E402
+from tests.support import gradecourse as gc  # noqa: E402
 
 
 def timed(argv: list[str], cwd: Path) -> float:

@@ -26,7 +26,7 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.conftest import PostgresServer, _pg_bindir, free_port  # noqa: E402
+from tests.support.servers import PostgresServer, free_port, pg_bindir  # noqa: E402
 
 FILLED = "Kernel pool of leaderboard.ipynb is filled"
 TOKEN = "bench-" + secrets.token_urlsafe(12)
@@ -80,7 +80,7 @@ def database(use_sqlite: bool, stopper: Stopper) -> tuple[dict[str, str], str, i
 
     PostgreSQL (a throw-away server, as the slow tests run it) whenever it is installed.
     """
-    bindir = None if use_sqlite else _pg_bindir()
+    bindir = None if use_sqlite else pg_bindir()
     if bindir is None:
         return {}, "SQLite" + ("" if use_sqlite else " (PostgreSQL is not installed)"), None
     server = PostgresServer(bindir)

@@ -13,8 +13,8 @@ from hoctap.awards.report import FIXED_COLUMNS, award_table
 from hoctap.awards.selfassessment import import_self_assessment
 from hoctap.cli import app
 from hoctap.db import Database
-from tests.conftest import write_xlsx
-from tests.test_self_assessment import HEADER
+from tests.support.sheets import SELF_ASSESSMENT_HEADER as HEADER
+from tests.support.sheets import write_xlsx
 
 MEMBERS = {"a1": "A", "a2": "A", "a3": "A", "a4": "A", "b1": "B", "c1": "C"}
 MARKS = {"hp1": 50.0, "hp2": 50.0}

@@ -10,16 +10,17 @@ import pytest
 from typer.testing import CliRunner
 
 from hoctap.cli import app
+from hoctap.errors import HoctapError
 from hoctap.quiz import bank
 from hoctap.quiz.excel import read_excel
 from hoctap.quiz.gift import read_gift, write_gift
 from hoctap.quiz.model import TYPES, Question
 from hoctap.quiz.yamlbank import read_yaml, write_yaml
 from hoctap.settings import Settings, project_root
-from tests.conftest import write_xlsx
+from tests.support.sheets import write_xlsx
 
 runner = CliRunner()
-MOODLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "moodle-gift"
+MOODLE = Path(__file__).resolve().parent / "data" / "moodle-gift"  # see its README.md
 STARTER = Path(__file__).resolve().parents[1] / "quizzes" / "xa-hoi-hoc-tap.yaml"
 FORMATS = ["gift", "xlsx", "json", "yaml"]
 
@@ -115,7 +116,8 @@ def test_yaml_syntax_error_points_at_its_line() -> None:
 def test_a_bank_file_with_errors_names_the_file(tmp_path: Path) -> None:
     path = tmp_path / "loi.yaml"
     path.write_text("questions:\n  - type: single_choice\n    text: Câu?\n", encoding="utf-8")
-    with pytest.raises(Exception) as caught:
+    wrong = "có 1 câu viết sai: dòng 2: Câu 1: Câu trắc nghiệm cần ít nhất hai phương án"
+    with pytest.raises(HoctapError, match=wrong) as caught:
         bank.find_bank(Settings.from_env(), str(path))
     assert str(path) in caught.value.message and "hoctap quiz check" in caught.value.hint
 
@@ -177,7 +179,7 @@ def test_bad_template_rows_are_reported_and_the_rest_read(tmp_path: Path) -> Non
     assert "Cột B trống" in problems[2].message
 
 
-def test_quiz_commands_template_import_export_check_list(tmp_path: Path) -> None:
+def test_quiz_commands_template_import_and_list(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
     template = tmp_path / "mau.xlsx"
@@ -196,15 +198,20 @@ def test_quiz_commands_template_import_export_check_list(tmp_path: Path) -> None
     again = runner.invoke(app, ["quiz", "import", str(gift), "--bank", "moodle"])
     assert "0 câu mới" in again.output and "tổng 9 câu" in again.output  # replaced by name
 
-    for fmt in FORMATS:
-        out = tmp_path / f"moodle.{fmt}"
-        result = runner.invoke(app, ["quiz", "export", "moodle", "-f", fmt, "-o", str(out)])
-        assert result.exit_code == 0, result.output
-        check = runner.invoke(app, ["quiz", "check", str(out), "--from", fmt])
-        assert check.exit_code == 0 and "9 câu đọc được" in check.output, check.output
-
     listed = runner.invoke(app, ["quiz", "list"])
     assert "moodle: 9 câu" in listed.output and "xa-hoi-hoc-tap:" in listed.output
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_quiz_export_writes_a_file_quiz_check_reads_whole(tmp_path: Path, fmt: str) -> None:
+    gift = MOODLE / "questions.gift.txt"
+    result = runner.invoke(app, ["quiz", "import", str(gift), "--bank", "moodle"])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / f"moodle.{fmt}"
+    result = runner.invoke(app, ["quiz", "export", "moodle", "-f", fmt, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    check = runner.invoke(app, ["quiz", "check", str(out), "--from", fmt])
+    assert check.exit_code == 0 and "9 câu đọc được" in check.output, check.output
 
 
 def test_a_partly_bad_file_imports_the_rest_and_exits_1(tmp_path: Path) -> None:

@@ -13,8 +13,7 @@ from typer.main import get_command
 from typer.testing import CliRunner
 
 from hoctap.cli import app
-
-from .conftest import write_xlsx
+from tests.support.sheets import write_xlsx
 
 runner = CliRunner()
 
@@ -50,11 +49,11 @@ def test_every_command_and_option_has_help(name: str, command: Any) -> None:
     assert "Usage" in result.output
 
 
-def test_top_level_help_is_in_vietnamese() -> None:
+@pytest.mark.parametrize("command", ["demo", "serve", "units", "roster"])
+def test_top_level_help_is_in_vietnamese(command: str) -> None:
     result = runner.invoke(app, ["--help"])
     assert "nền tảng bồi dưỡng" in result.output
-    for command in ("demo", "serve", "units", "roster"):
-        assert command in result.output
+    assert command in result.output
 
 
 def test_bad_roster_prints_rows_and_exits_1(tmp_path: Path) -> None:
@@ -145,20 +144,21 @@ def test_info_shows_the_data_folder(home: Path) -> None:
     assert (home / "hoctap.db").is_file()  # created and migrated on first use
 
 
-def test_readme_documents_every_command() -> None:
+LEAF_COMMANDS = [name for name, c in all_commands() if name and not getattr(c, "commands", None)]
+
+
+@pytest.mark.parametrize("name", LEAF_COMMANDS)
+def test_readme_documents_every_command(name: str) -> None:
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-    for name, command in all_commands():
-        if name and not getattr(command, "commands", None):
-            assert f"hoctap {name}" in readme, f"README.md does not show 'hoctap {name}'"
+    assert f"hoctap {name}" in readme, f"README.md does not show 'hoctap {name}'"
 
 
 def test_course_list_shows_every_module_with_its_due_date() -> None:
-    from .modules import MODULES
+    from tests.support.modules import MODULES
 
     result = runner.invoke(app, ["course", "list"])
     assert result.exit_code == 0
-    for module in MODULES:
-        assert module in result.output
+    assert [m for m in MODULES if m not in result.output] == []
     assert "hạn nộp 31/12/2026 23:59" in result.output
 
 

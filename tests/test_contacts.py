@@ -58,7 +58,7 @@ def test_email_forms(raw: str, stored: str) -> None:
     "raw", ["an@", "an nguyen@example.com", "nguyễn@example.com", "a@b", "a..b@c.vn"]
 )
 def test_bad_emails_are_refused(raw: str) -> None:
-    with pytest.raises(ContactError):
+    with pytest.raises(ContactError, match="không phải địa chỉ thư điện tử hợp lệ"):
         parse_email(raw)
 
 

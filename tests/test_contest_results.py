@@ -15,7 +15,7 @@ from hoctap.contest.catalog import find_contest
 from hoctap.contest.definition import ZONE
 from hoctap.contest.forms import FormsRules
 from hoctap.db import Database
-from tests.test_contest_sessions import Clock, person
+from tests.support.contests import Clock, person
 
 runner = CliRunner()
 

@@ -12,9 +12,8 @@ from hoctap.db.models import Person, Unit
 from hoctap.demo.people import seed_demo
 from hoctap.grading import gradebook
 from hoctap.people.units import import_units
-
-from .conftest import write_xlsx
-from .test_roster import snapshot
+from tests.support.roster import snapshot
+from tests.support.sheets import write_xlsx
 
 
 def test_demo_is_idempotent_and_labelled(db: Database) -> None:

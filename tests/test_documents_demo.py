@@ -30,9 +30,8 @@ from hoctap.grading.course import module_ids, status
 from hoctap.grading.gradebook import graded_submissions
 from hoctap.people.units import open_province_database
 from hoctap.settings import Settings
-
-from .conftest import libreoffice_csv
-from .test_documents import pdf_pages
+from tests.support.documents import pdf_pages
+from tests.support.sheets import libreoffice_csv
 
 pytestmark = pytest.mark.slow
 NOW = datetime(2026, 12, 20, 3, 0, tzinfo=UTC)

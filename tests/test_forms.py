@@ -18,7 +18,7 @@ from hoctap.contest.groups import GroupRules
 from hoctap.contest.report import rank_forms_files
 from hoctap.demo.forms import sample_forms
 from hoctap.errors import HoctapError
-from tests.conftest import write_csv, write_xlsx
+from tests.support.sheets import write_csv, write_xlsx
 
 runner = CliRunner()
 
@@ -312,15 +312,25 @@ def test_rank_forms_command_as_a_table_and_xlsx(tmp_path: Path) -> None:
     ]
 
 
-def test_rank_forms_errors_are_messages_not_tracebacks(tmp_path: Path) -> None:
-    responses = write_csv(tmp_path / "tra-loi.csv", ENTRIES, header=VI)
-    key = str(key_file(tmp_path / "k.csv"))
-    for extra, text in [
+@pytest.mark.parametrize(
+    ("extra", "text"),
+    [
         (["--prizes", "Nhất"], "--prizes"),
         (["--rank-by", "score,speed"], "Không có tiêu chí xếp hạng"),
-    ]:
-        result = runner.invoke(app, ["contest", "rank-forms", str(responses), "--key", key, *extra])
-        assert result.exit_code == 1 and text in result.output and "Traceback" not in result.output
+    ],
+    ids=["prizes without a count", "an unknown criterion"],
+)
+def test_rank_forms_errors_are_messages_not_tracebacks(
+    tmp_path: Path, extra: list[str], text: str
+) -> None:
+    responses = write_csv(tmp_path / "tra-loi.csv", ENTRIES, header=VI)
+    key = str(key_file(tmp_path / "k.csv"))
+    result = runner.invoke(app, ["contest", "rank-forms", str(responses), "--key", key, *extra])
+    assert result.exit_code == 1 and text in result.output and "Traceback" not in result.output
+
+
+def test_rank_forms_on_a_missing_file_says_so(tmp_path: Path) -> None:
+    key = str(key_file(tmp_path / "k.csv"))
     missing = runner.invoke(app, ["contest", "rank-forms", str(tmp_path / "x.csv"), "--key", key])
     assert missing.exit_code == 1 and "Không tìm thấy tệp" in missing.output
 

@@ -7,8 +7,43 @@ from pathlib import Path
 import pytest
 
 from hoctap.quiz.gift import read_gift
+from hoctap.quiz.model import Question
 
-MOODLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "moodle-gift"
+MOODLE = Path(__file__).resolve().parent / "data" / "moodle-gift"  # see its README.md
+
+
+FIXTURE_QUESTIONS = [
+    ("Q8", "essay"),
+    ("Moodle activities", "matching"),
+    ("Q2", "single_choice"),
+    ("colours", "multiple_choice"),
+    ("Q5", "numeric"),
+    ("Shortanswer", "short_answer"),
+    ("Q1", "true_false"),
+    ("2-08 TSL", "true_false"),
+    ("2-08 TSL", "true_false"),
+]
+"""questions.gift.txt: each question's name and type, in file order."""
+# examples.txt: one letter per question, in file order, checked by hand against the file and
+# Moodle's GIFT documentation: S single choice, M multiple choice (no '=' answer), T true/false,
+# A short answer (only '=' answers), N numeric ({#...}), G matching (->).
+EXAMPLE_LETTERS = "SSTANSSSSAATTGGNNNNNASSAATSSAMMSSSSTANGSSAN"
+LETTERS = {"single_choice": "S", "multiple_choice": "M", "true_false": "T",
+           "short_answer": "A", "numeric": "N", "matching": "G"}  # fmt: skip
+KINDS = {letter: kind for kind, letter in LETTERS.items()}
+MOODLE_FILES = {
+    # name: (each question's type in file order, the first question's text, the last one's)
+    "examples.txt": (
+        [KINDS[letter] for letter in EXAMPLE_LETTERS],
+        "Who's buried in Grant's tomb?",
+        "When was Ulysses S. Grant born?",
+    ),
+    "questions.gift.txt": (
+        [kind for _, kind in FIXTURE_QUESTIONS],
+        "How are you?",
+        "TSL is blablabla.",
+    ),
+}
 
 
 def _read(name: str) -> str:
@@ -17,20 +52,20 @@ def _read(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+def _moodle_questions(name: str) -> list[Question]:
+    """A Moodle file's questions, checked to be all there: each type in order, first and last."""
+    questions, problems = read_gift(_read(name))
+    assert problems == []
+    kinds, first, last = MOODLE_FILES[name]
+    assert [q.type for q in questions] == kinds
+    assert (questions[0].text, questions[-1].text) == (first, last)
+    return questions
+
+
 def test_moodle_importer_fixture_gets_the_right_types() -> None:
     questions, problems = read_gift(_read("questions.gift.txt"))
     assert problems == []
-    assert [(q.name, q.type) for q in questions] == [
-        ("Q8", "essay"),
-        ("Moodle activities", "matching"),
-        ("Q2", "single_choice"),
-        ("colours", "multiple_choice"),
-        ("Q5", "numeric"),
-        ("Shortanswer", "short_answer"),
-        ("Q1", "true_false"),
-        ("2-08 TSL", "true_false"),
-        ("2-08 TSL", "true_false"),
-    ]
+    assert [(q.name, q.type) for q in questions] == FIXTURE_QUESTIONS
     by_name = {q.name: q for q in questions}
     activities = by_name["Moodle activities"]
     assert activities.text_format == "html"
@@ -102,16 +137,21 @@ def test_a_bad_question_is_reported_by_line_and_the_rest_are_read() -> None:
     ]
 
 
-def test_json_interchange_round_trip_keeps_every_question() -> None:
+@pytest.mark.parametrize("name", MOODLE_FILES)
+def test_json_interchange_round_trip_keeps_every_question(name: str) -> None:
     from dataclasses import replace
 
-    from hoctap.quiz.interchange import read_json, to_records, write_json
+    from hoctap.quiz.interchange import read_json, write_json
 
-    for name in ("examples.txt", "questions.gift.txt"):
-        questions, _ = read_gift(_read(name))
-        again, problems = read_json(write_json(questions))
-        assert problems == []
-        assert [replace(q, line=0) for q in again] == [replace(q, line=0) for q in questions]
+    questions = _moodle_questions(name)
+    again, problems = read_json(write_json(questions))
+    assert problems == []
+    assert [replace(q, line=0) for q in again] == [replace(q, line=0) for q in questions]
+
+
+def test_json_records_give_numbers_their_range_and_pairs_their_sides() -> None:
+    from hoctap.quiz.interchange import to_records
+
     numeric = to_records(read_gift("Năm? {#2021:1}\n\nKhoảng? {#1..5}")[0])
     assert numeric[0]["answers"] == [{"value": 2021.0, "tolerance": 1.0, "fraction": 1.0}]
     assert numeric[1]["answers"] == [{"min": 1.0, "max": 5.0, "fraction": 1.0}]
@@ -119,28 +159,22 @@ def test_json_interchange_round_trip_keeps_every_question() -> None:
     assert matching[0]["answers"] == [{"left": "A", "right": "1"}, {"left": "", "right": "2"}]
 
 
-def test_gift_round_trip_keeps_every_question() -> None:
+@pytest.mark.parametrize("name", MOODLE_FILES)
+def test_gift_round_trip_keeps_every_question(name: str) -> None:
     from dataclasses import replace
 
     from hoctap.quiz.gift import write_gift
 
-    for name in ("examples.txt", "questions.gift.txt"):
-        questions, _ = read_gift(_read(name))
-        again, problems = read_gift(write_gift(questions))
-        assert problems == []
-        assert [replace(q, line=0) for q in again] == [replace(q, line=0) for q in questions]
+    questions = _moodle_questions(name)
+    again, problems = read_gift(write_gift(questions))
+    assert problems == []
+    assert [replace(q, line=0) for q in again] == [replace(q, line=0) for q in questions]
 
 
 def test_moodle_examples_each_get_the_right_type() -> None:
-    # One letter per question, in file order, checked by hand against examples.txt and Moodle's
-    # GIFT documentation: S single choice, M multiple choice (no '=' answer), T true/false,
-    # A short answer (only '=' answers), N numeric ({#...}), G matching (->).
-    expected = "SSTANSSSSAATTGGNNNNNASSAATSSAMMSSSSTANGSSAN"
-    letters = {"single_choice": "S", "multiple_choice": "M", "true_false": "T",
-               "short_answer": "A", "numeric": "N", "matching": "G"}  # fmt: skip
     questions, problems = read_gift(_read("examples.txt"))
     assert problems == []
-    assert "".join(letters[q.type] for q in questions) == expected
+    assert "".join(LETTERS[q.type] for q in questions) == EXAMPLE_LETTERS
     lines = {q.line: q.type for q in questions}
     assert lines[115] == "single_choice"  # "~wrong ~%50%half =full": one right answer
     assert lines[123] == "short_answer"  # "=Nazareth =%75%Nazereth =%25%Bethlehem"

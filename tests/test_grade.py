@@ -21,8 +21,8 @@ import pytest
 
 from hoctap.grading.batch import GradeRun, grade
 from hoctap.grading.kernels import Limits
-from tests import gradecourse as gc
-from tests.conftest import PostgresServer
+from tests.support import gradecourse as gc
+from tests.support.servers import PostgresServer
 
 pytestmark = pytest.mark.slow
 

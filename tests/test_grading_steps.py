@@ -102,8 +102,7 @@ def test_policy_mistakes_name_the_key(raw: object, message: str) -> None:
 
 def test_the_shipped_policy_loads_with_every_module() -> None:
     from hoctap.grading.policy import load_policy
-
-    from .modules import MODULES
+    from tests.support.modules import MODULES
 
     policy = load_policy()
     assert set(MODULES) <= set(policy.modules)

@@ -26,9 +26,8 @@ from hoctap.grading import course
 from hoctap.kit.exercises import ANSWERS_FILE
 from hoctap.people.units import open_province_database
 from hoctap.settings import Settings
-
-from . import labsteps
-from .platform import chromium, running
+from tests.support import labsteps
+from tests.support.platform import chromium, running
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

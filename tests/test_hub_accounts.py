@@ -23,8 +23,7 @@ from hoctap.hub.accounts import (
     reset_password,
 )
 from hoctap.hub.config import HoctapAuthenticator, role_of
-
-from .test_contest_sessions import person
+from tests.support.contests import person
 
 
 def test_every_roster_trainee_gets_one_account_named_by_their_code(db: Database) -> None:
@@ -51,19 +50,29 @@ def test_every_roster_trainee_gets_one_account_named_by_their_code(db: Database)
     assert all(h.startswith("scrypt$") and first.password not in h for h in stored)
 
 
+REFUSED_STAFF = {
+    "a trainee's code": ("hv001", "trainer", "đã có người dùng"),
+    "a staff name taken": ("gk.hoa", "trainer", "đã có người dùng"),
+    "a name with a space": ("ng ười", "trainer", "không dùng được"),
+    "an unknown role": ("gv.lan", "admin", "Vai trò 'admin'"),
+}
+
+
+@pytest.mark.parametrize(("name", "role", "why"), REFUSED_STAFF.values(), ids=REFUSED_STAFF.keys())
+def test_a_staff_account_that_cannot_be_made_is_refused_with_why(
+    db: Database, name: str, role: str, why: str
+) -> None:
+    person(db, "hv001", "Nguyễn Văn An", None)
+    add_staff_account(db, "GK.Hoa", "judge")
+    with pytest.raises(HoctapError) as refused:
+        add_staff_account(db, name, role)
+    assert why in refused.value.message
+
+
 def test_staff_accounts_and_a_forgotten_password(db: Database) -> None:
     person(db, "hv001", "Nguyễn Văn An", None)
     judge = add_staff_account(db, "GK.Hoa", "judge")
     assert (judge.name, judge.role) == ("gk.hoa", "judge")
-    for name, role, why in [
-        ("hv001", "trainer", "đã có người dùng"),  # a trainee's code
-        ("gk.hoa", "trainer", "đã có người dùng"),
-        ("ng ười", "trainer", "không dùng được"),
-        ("gv.lan", "admin", "Vai trò 'admin'"),
-    ]:
-        with pytest.raises(HoctapError) as refused:
-            add_staff_account(db, name, role)
-        assert why in refused.value.message
     again = reset_password(db, "gk.hoa")
     assert check_database_account(db, "gk.hoa", judge.password) is None
     assert check_database_account(db, "gk.hoa", again.password) == ("gk.hoa", "judge")

@@ -16,8 +16,7 @@ from hoctap.grading.policy import load_policy
 from hoctap.kit.exercises import ANSWERS_FILE
 from hoctap.people.units import open_province_database
 from hoctap.settings import Settings
-
-from .modules import read_module
+from tests.support.modules import read_module
 
 pytestmark = pytest.mark.slow
 

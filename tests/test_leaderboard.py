@@ -13,8 +13,8 @@ from hoctap.awards.report import award_table
 from hoctap.awards.selfassessment import import_self_assessment
 from hoctap.db import Database
 from hoctap.errors import HoctapError
-from tests.conftest import write_xlsx
-from tests.test_self_assessment import HEADER
+from tests.support.sheets import SELF_ASSESSMENT_HEADER as HEADER
+from tests.support.sheets import write_xlsx
 
 
 def board(db: Database, tmp_path: Path) -> Leaderboard:

@@ -17,9 +17,8 @@ from hoctap.awards.measures import this_year
 from hoctap.awards.selfassessment import seed_demo_self_assessments
 from hoctap.people.units import open_province_database
 from hoctap.settings import Settings
-
-from .conftest import libreoffice_csv
-from .platform import chromium, running
+from tests.support.platform import chromium, running
+from tests.support.sheets import libreoffice_csv
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

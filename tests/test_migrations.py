@@ -5,20 +5,20 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, text
 
 from hoctap.db import VERSION_TABLE, Database
 from hoctap.db.models import Base, Unit
 from hoctap.grading import gradebook
 from hoctap.people.units import open_province_database, seed_catalogue
 from hoctap.settings import Settings
-
-from .conftest import PostgresServer
+from tests.support.servers import PostgresServer
 
 
 def test_models_match_the_migrations(db: Database) -> None:
@@ -27,11 +27,46 @@ def test_models_match_the_migrations(db: Database) -> None:
         assert compare_metadata(context, Base.metadata) == []
 
 
-def test_opening_twice_does_not_migrate_again(db: Database) -> None:
+def test_opening_twice_does_not_migrate_again(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database at the latest revision with its units opens without the lock, Alembic or seeds."""
+    from alembic import command
+
+    import hoctap.db
+    import hoctap.people.units
+
+    def units(database: Database) -> list[tuple[int, str, str]]:
+        with database.session() as session:
+            return [(u.id, u.code, u.name) for u in session.scalars(select(Unit).order_by(Unit.id))]
+
+    def version(database: Database) -> list[tuple[object, ...]]:
+        with database.engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(text(f"SELECT * FROM {VERSION_TABLE}"))]
+
+    before_units, before_version = units(db), version(db)
+    assert len(before_units) == len(seed_catalogue()) and len(before_version) == 1
+    steps: list[str] = []
+
+    def refused(step: str) -> Callable[..., None]:
+        def run(*args: object, **kwargs: object) -> None:
+            steps.append(step)
+            raise AssertionError(f"opening again ran {step}")
+
+        return run
+
+    monkeypatch.setattr(command, "upgrade", refused("alembic upgrade"))
+    monkeypatch.setattr(hoctap.db, "_migration_lock", refused("the migration lock"))
+    monkeypatch.setattr(hoctap.people.units, "seed_units", refused("seed_units"))
     again = open_province_database(db.settings)
-    with again.session() as session:
-        assert session.scalar(select(func.count()).select_from(Unit)) == len(seed_catalogue())
-    again.close()
+    try:
+        assert steps == []
+        assert units(again) == before_units  # the same rows, not seeded anew
+        assert version(again) == before_version
+        with again.session() as session:
+            assert session.scalar(select(func.count()).select_from(Unit)) == len(seed_catalogue())
+    finally:
+        again.close()
 
 
 def test_fresh_sqlite_home_is_created_migrated_and_seeded(home: Path) -> None:

@@ -21,8 +21,15 @@ from hoctap.grading import course
 from hoctap.kit.exercises import ANSWERS_FILE
 from hoctap.people.units import open_province_database
 from hoctap.settings import Settings
-
-from .modules import COURSES, MODULES, ModuleSpec, load, nbgrader_meta, read_module, source
+from tests.support.modules import (
+    COURSES,
+    MODULES,
+    ModuleSpec,
+    load,
+    nbgrader_meta,
+    read_module,
+    source,
+)
 
 pytestmark = pytest.mark.slow
 

@@ -16,7 +16,7 @@ from ipywidgets.widgets.widget import _instances
 from hoctap.apps.quiz import QuizApp, contest_name
 from hoctap.contest import sessions
 from hoctap.db import Database
-from tests.test_contest_sessions import OPENING, Clock, contest, saved  # noqa: F401 - the fixture
+from tests.support.contests import OPENING, Clock, saved
 
 
 def send(widget: widgets.Widget, state: dict[str, object]) -> None:
@@ -70,7 +70,7 @@ def current_choice(app: QuizApp) -> tuple[sessions.Shown, widgets.Widget]:
     return shown, app.answers[shown.name]
 
 
-def test_entering_and_answering_saves_on_the_server(db: Database, contest) -> None:  # noqa: F811
+def test_entering_and_answering_saves_on_the_server(db: Database, contest) -> None:
     clock = Clock(OPENING + timedelta(hours=1))
     app = enter(db, contest, clock)
     assert app.paper is not None, app.message.value
@@ -82,12 +82,12 @@ def test_entering_and_answering_saves_on_the_server(db: Database, contest) -> No
     assert "Đã lưu" in app.message.value
 
 
-def test_a_wrong_phone_ending_is_refused_on_the_page(db: Database, contest) -> None:  # noqa: F811
+def test_a_wrong_phone_ending_is_refused_on_the_page(db: Database, contest) -> None:
     app = enter(db, contest, Clock(OPENING + timedelta(hours=1)), tail="0000")
     assert app.paper is None and "Bốn số cuối" in app.message.value
 
 
-def test_behind_the_hub_the_log_in_says_who_takes_part(db: Database, contest) -> None:  # noqa: F811
+def test_behind_the_hub_the_log_in_says_who_takes_part(db: Database, contest) -> None:
     clock = Clock(OPENING + timedelta(hours=1))
     app = QuizApp(db, contest, clock, account="hv001")
     assert not find(app.root, widgets.Text)  # no code, phone or name to type
@@ -104,7 +104,7 @@ def test_behind_the_hub_the_log_in_says_who_takes_part(db: Database, contest) ->
     assert "không có trong danh sách học viên" in stranger.message.value
 
 
-def test_forged_messages_are_refused_and_nothing_is_stored(db: Database, contest) -> None:  # noqa: F811
+def test_forged_messages_are_refused_and_nothing_is_stored(db: Database, contest) -> None:
     clock = Clock(OPENING + timedelta(hours=1))
     app = enter(db, contest, clock)
     assert app.paper is not None
@@ -130,7 +130,7 @@ def test_forged_messages_are_refused_and_nothing_is_stored(db: Database, contest
     assert "Hết giờ" in app.body.children[0].value
 
 
-def test_a_second_tab_takes_over_and_the_first_is_refused(db: Database, contest) -> None:  # noqa: F811
+def test_a_second_tab_takes_over_and_the_first_is_refused(db: Database, contest) -> None:
     clock = Clock(OPENING + timedelta(hours=1))
     first = enter(db, contest, clock)
     assert first.paper is not None
@@ -146,7 +146,7 @@ def test_a_second_tab_takes_over_and_the_first_is_refused(db: Database, contest)
     assert saved(db, first.paper.attempt_id) == {shown.name: shown.options[0]}
 
 
-def test_the_answer_key_is_in_no_widget(db: Database, contest) -> None:  # noqa: F811
+def test_the_answer_key_is_in_no_widget(db: Database, contest) -> None:
     clock = Clock(OPENING + timedelta(hours=1))
     app = enter(db, contest, clock)
     assert app.paper is not None
@@ -166,7 +166,7 @@ def test_the_answer_key_is_in_no_widget(db: Database, contest) -> None:  # noqa:
     assert "fraction" not in states and "correct" not in states
 
 
-def test_handing_in_shows_the_score(db: Database, contest) -> None:  # noqa: F811
+def test_handing_in_shows_the_score(db: Database, contest) -> None:
     clock = Clock(OPENING + timedelta(hours=1))
     app = enter(db, contest, clock)
     assert app.paper is not None
@@ -183,7 +183,7 @@ def test_the_contest_comes_from_the_query_string() -> None:
 
 
 @pytest.mark.parametrize("layout", ["one_page"])
-def test_one_page_layout_shows_every_question(db: Database, contest, layout: str) -> None:  # noqa: F811
+def test_one_page_layout_shows_every_question(db: Database, contest, layout: str) -> None:
     from dataclasses import replace
 
     loaded = replace(contest, contest=replace(contest.contest, layout=layout))
@@ -207,7 +207,7 @@ def test_the_quiz_page_loads_nothing_heavy() -> None:
     assert done.stdout.strip() == "[]"
 
 
-def test_finding_oneself_by_name_and_unit(db: Database, contest) -> None:  # noqa: F811
+def test_finding_oneself_by_name_and_unit(db: Database, contest) -> None:
     app = QuizApp(db, contest, Clock(OPENING + timedelta(hours=1)))
     send(app.name, {"value": "nguyen"})  # a family name alone would list the roster: refused
     click(find(app.root, widgets.Button, "Tìm")[0])
@@ -227,7 +227,7 @@ def test_finding_oneself_by_name_and_unit(db: Database, contest) -> None:  # noq
     assert app.paper is not None, app.message.value
 
 
-def test_registering_when_the_contest_is_open_to_all(db: Database, contest) -> None:  # noqa: F811
+def test_registering_when_the_contest_is_open_to_all(db: Database, contest) -> None:
     from dataclasses import replace
 
     loaded = replace(contest, contest=replace(contest.contest, participants="open"))
@@ -243,7 +243,7 @@ def test_registering_when_the_contest_is_open_to_all(db: Database, contest) -> N
     assert app.paper is not None, app.message.value
 
 
-def test_the_kernel_s_timer_hands_in_at_the_deadline(db: Database, contest) -> None:  # noqa: F811
+def test_the_kernel_s_timer_hands_in_at_the_deadline(db: Database, contest) -> None:
     clock = Clock(OPENING + timedelta(hours=1))
     app = enter(db, contest, clock)
     assert app.paper is not None
@@ -264,7 +264,7 @@ def test_a_lost_database_connection_is_said_and_the_answer_saved_when_it_is_back
     from hoctap.contest.catalog import find_contest
     from hoctap.people.units import open_province_database
     from hoctap.settings import Settings
-    from tests.test_contest_sessions import contest_file, person
+    from tests.support.contests import contest_file, person
 
     url = postgres_server.create_database(template=postgres_template)
     monkeypatch.setenv("HOCTAP_DB_URL", url)

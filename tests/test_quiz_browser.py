@@ -19,9 +19,8 @@ import pytest
 from hoctap.contest.definition import ZONE
 from hoctap.people.units import open_province_database
 from hoctap.settings import Settings
-
-from .platform import chromium, running
-from .test_contest_sessions import person
+from tests.support.contests import person
+from tests.support.platform import chromium, running
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

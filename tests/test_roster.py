@@ -16,8 +16,8 @@ from hoctap.demo.people import seed_demo
 from hoctap.errors import HoctapError, ImportRejected
 from hoctap.grading import gradebook
 from hoctap.people.roster import import_roster, list_people
-
-from .conftest import write_csv, write_xlsx
+from tests.support.roster import snapshot
+from tests.support.sheets import write_csv, write_xlsx
 
 GOOD_ROWS = [
     ["Nguyễn Văn An", "UBND xã Hưng Đạo", "Tuyên truyền viên", "0912 345 678", "", "", "Có"],
@@ -39,23 +39,6 @@ GOOD_ROWS = [
 def people_count(db: Database) -> int:
     with db.session() as session:
         return session.scalar(select(func.count()).select_from(Person)) or 0
-
-
-def snapshot(db: Database) -> list[tuple[object, ...]]:
-    with db.session() as session:
-        return sorted(
-            (
-                p.code,
-                p.full_name,
-                p.unit_id,
-                p.role,
-                p.phone,
-                p.email,
-                p.consent_publish,
-                p.updated_at.replace(tzinfo=None),
-            )
-            for p in session.scalars(select(Person))
-        )
 
 
 def state(db: Database) -> tuple[list[tuple[object, ...]], dict[str, gradebook.StudentRecord]]:

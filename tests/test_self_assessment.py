@@ -14,12 +14,8 @@ from hoctap.cli import app
 from hoctap.db import Database
 from hoctap.db.models import SelfAssessment
 from hoctap.errors import ImportRejected
-from tests.conftest import write_xlsx
-
-HEADER = ["Đơn vị", "Năm", "Có kế hoạch học tập của đơn vị", "Có quy định khuyến khích học tập",
-          "Kinh phí, trang thiết bị cho học tập (đơn vị tự chấm 0-10)",
-          "Thành viên có kế hoạch tự học hằng năm (%)",
-          "Thành viên đáp ứng năng lực \"Công dân học tập\" (%)"]  # fmt: skip
+from tests.support.sheets import SELF_ASSESSMENT_HEADER as HEADER
+from tests.support.sheets import write_xlsx
 
 
 def lines(db: Database) -> dict[tuple[int, int, str], float]:

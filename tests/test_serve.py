@@ -18,8 +18,7 @@ import pytest
 from hoctap.demo.people import seed_demo
 from hoctap.people.units import open_province_database
 from hoctap.settings import Settings
-
-from .platform import Platform, chromium, running
+from tests.support.platform import Platform, chromium, running
 
 pytestmark = pytest.mark.slow
 

@@ -12,8 +12,7 @@ import pytest
 from hoctap.errors import HoctapError
 from hoctap.hub.serve import Service, run
 from hoctap.settings import Settings
-
-from .conftest import free_port
+from tests.support.servers import free_port
 
 
 def service(tmp_path: Path, name: str, code: str, port: int) -> Service:

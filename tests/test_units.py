@@ -19,8 +19,7 @@ from hoctap.people.units import (
     seed_catalogue,
     unit_key,
 )
-
-from .conftest import write_xlsx
+from tests.support.sheets import write_xlsx
 
 UNIT_HEADER = ["Mã đơn vị", "Tên đơn vị", "Loại đơn vị", "Đơn vị cấp trên", "Tên gọi khác"]
 

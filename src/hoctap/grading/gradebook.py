@@ -28,8 +28,9 @@ class StudentRecord:
 
 
 def _alembic_on_path() -> None:
-    # nbgrader runs the `alembic` command (found on PATH) when it creates a gradebook; it lives
-    # beside this interpreter, which is not on PATH when .venv/bin/hoctap is run directly.
+    # nbgrader runs the `alembic` command (found on PATH) when it creates a gradebook itself and in
+    # `nbgrader db upgrade`; it lives beside this interpreter, which is not on PATH when
+    # .venv/bin/hoctap is run directly.
     bindir = str(Path(sys.executable).parent)
     path = os.environ.get("PATH", "")
     if bindir not in path.split(os.pathsep):
@@ -42,7 +43,7 @@ _READY: set[str] = set()
 
 def prepare(settings: Settings) -> None:
     """Make sure the gradebook exists: alembic on PATH, its own PostgreSQL schema if it has one,
-    and nbgrader's tables, created by one process at a time.
+    and nbgrader's tables with nbgrader's alembic version, created by one process at a time.
 
     Two processes opening a new gradebook at once (the leaderboard's two preheated kernels, a
     command beside a server) would both create nbgrader's tables, and one fails with "table
@@ -76,8 +77,43 @@ def _create(settings: Settings) -> None:
                 conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
         finally:
             engine.dispose()
+    _create_tables(settings.gradebook_url)
     with nbgrader_api().Gradebook(settings.gradebook_url):
-        pass  # nbgrader creates its tables (and stamps its alembic version) when they are missing
+        pass  # nbgrader finds its tables, adds any it misses and its course row
+
+
+def _create_tables(url: str) -> None:
+    """On an empty database, what nbgrader's ``Gradebook()`` does there, without its subprocess.
+
+    nbgrader creates its tables from its SQLAlchemy metadata, then asks the `alembic heads`
+    command, in a new process, for the head of its migrations, and stamps it in an
+    ``alembic_version`` table without primary key: 3–5 s on this machine. Here the same metadata
+    makes the same tables, and alembic's Python API reads the head from nbgrader's own script
+    directory and stamps it in a table of the same shape, in this process. nbgrader (``Gradebook``,
+    `nbgrader db upgrade`) then finds a gradebook at its head. A database that has any table is
+    left to nbgrader, as nbgrader leaves it: it adds the tables it misses and stamps nothing.
+    """
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import create_engine, inspect
+
+    api = nbgrader_api()
+    from nbgrader.dbutil import ALEMBIC_DIR
+
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            if inspect(conn).get_table_names():
+                return
+            api.Base.metadata.create_all(conn)
+            script = ScriptDirectory(ALEMBIC_DIR)
+            head = script.get_current_head()  # one head, or alembic says there are several
+            if head is None:
+                raise RuntimeError(f"nbgrader's migrations ({ALEMBIC_DIR}) have no revision")
+            context = MigrationContext.configure(conn, opts={"version_table_pk": False})
+            context.stamp(script, head)
+    finally:
+        engine.dispose()
 
 
 def nbgrader_api() -> Any:

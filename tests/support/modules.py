@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-COURSES = Path(__file__).resolve().parent.parent / "courses"
+COURSES = Path(__file__).resolve().parents[2] / "courses"
 MODULES = sorted(p.name for p in COURSES.iterdir() if (p / f"{p.name}.ipynb").is_file())
 _KEY_CALL = re.compile(r"^(\w+)\.(select|set)\((.*)\)$", re.S)
 

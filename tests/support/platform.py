@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .conftest import free_port, free_ports, require
+from .servers import free_port, free_ports, require
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
