@@ -83,7 +83,7 @@ def hoctap_run(env: dict[str, str], *args: str) -> str:
 def write_contest(settings: Any) -> Any:
     """The sample contest's rules, open from yesterday to tomorrow, one attempt each."""
     from hoctap.contest.catalog import contest_folders, find_contest
-    from hoctap.contest.definition import ZONE
+    from hoctap.settings import ZONE
 
     sample = next(f / f"{SAMPLE_CONTEST}.yaml" for f in contest_folders(settings)
                   if (f / f"{SAMPLE_CONTEST}.yaml").is_file())  # fmt: skip

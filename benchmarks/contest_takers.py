@@ -74,7 +74,7 @@ class Taker:
 
 async def wait_next_second(previous: str) -> None:
     """Two saves in the same second show the same text: answer only in a later second."""
-    from hoctap.contest.definition import ZONE
+    from hoctap.settings import ZONE
 
     match = SAVED.search(previous)
     while match and datetime.now(ZONE).strftime("%H:%M:%S") == match.group(1):

@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 from hoctap.cli import app
 from hoctap.contest import sessions
 from hoctap.contest.catalog import find_contest
-from hoctap.contest.definition import ZONE
 from hoctap.contest.forms import FormsRules
 from hoctap.db import Database
+from hoctap.settings import ZONE
 from tests.support.contests import Clock, person
 
 runner = CliRunner()

@@ -11,11 +11,11 @@ from sqlalchemy import func, select
 
 from hoctap.contest import sessions
 from hoctap.contest.catalog import find_contest, list_contests
-from hoctap.contest.definition import ZONE, draw_questions
+from hoctap.contest.definition import draw_questions
 from hoctap.db import Database
 from hoctap.db.models import Attempt, AttemptAnswer
 from hoctap.errors import HoctapError
-from hoctap.settings import Settings
+from hoctap.settings import ZONE, Settings
 from tests.support.contests import CONTEST, OPENING, Clock, contest_file, person, saved
 
 BAD = {

@@ -19,7 +19,6 @@ from hoctap.awards.criteria import load_criteria
 from hoctap.awards.selfassessment import seed_demo_self_assessments
 from hoctap.cli import app
 from hoctap.contest.catalog import find_contest
-from hoctap.contest.definition import ZONE
 from hoctap.contest.results import contest_results, database_roster
 from hoctap.db.models import Person
 from hoctap.demo.activity import DEMO_CONTEST, seed_demo_activity
@@ -29,7 +28,7 @@ from hoctap.documents.official import date_line
 from hoctap.grading.course import module_ids, status
 from hoctap.grading.gradebook import graded_submissions
 from hoctap.people.units import open_province_database
-from hoctap.settings import Settings
+from hoctap.settings import ZONE, Settings
 from tests.support.documents import pdf_pages
 from tests.support.sheets import libreoffice_csv
 

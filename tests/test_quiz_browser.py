@@ -16,9 +16,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from hoctap.contest.definition import ZONE
 from hoctap.people.units import open_province_database
-from hoctap.settings import Settings
+from hoctap.settings import ZONE, Settings
 from tests.support.contests import person
 from tests.support.platform import chromium, running
 

@@ -7,6 +7,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+"""The province's time zone: deadlines, contest times and dates on documents are read and shown
+in it; the database stores times in UTC."""
 
 # The nbgrader gradebook must not share a schema with hoctap's tables: nbgrader stamps its
 # migration version only when it finds an empty database. On PostgreSQL it gets its own schema.

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from hoctap.contest.definition import ZONE
 from hoctap.db import Database
 from hoctap.db.models import AttemptAnswer, Person, Unit
+from hoctap.settings import ZONE
 from hoctap.text import fold
 
 CONTEST = """

@@ -430,7 +430,7 @@ class Leaderboard:
 def _now_text() -> str:
     from datetime import datetime
 
-    from hoctap.contest.definition import ZONE
+    from hoctap.settings import ZONE
 
     return datetime.now(ZONE).strftime("%H:%M ngày %d/%m/%Y")
 

@@ -21,9 +21,9 @@ import ipywidgets as widgets
 
 from hoctap.contest import sessions
 from hoctap.contest.catalog import LoadedContest
-from hoctap.contest.definition import ZONE
 from hoctap.db import Database, DatabaseUnavailable
 from hoctap.errors import HoctapError
+from hoctap.settings import ZONE
 
 _STYLE = """
 <style>

@@ -11,8 +11,8 @@ import math
 from collections.abc import Mapping
 from datetime import datetime
 
-from hoctap.contest.definition import ZONE
 from hoctap.db import Database
+from hoctap.settings import ZONE
 
 Scores = Mapping[str, Mapping[str, tuple[float, float]]]
 """Trainee code -> module -> (score after any late penalty, maximum)."""

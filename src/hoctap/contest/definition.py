@@ -13,15 +13,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import yaml
 
 from hoctap.contest.rules import DEFAULT_LEVELS, DEFAULT_ORDER, KEYS, PREDICTIONS, GroupRules
 from hoctap.errors import HoctapError
 from hoctap.quiz.model import Question
+from hoctap.settings import ZONE
 
-ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 COUNTS = {"best": "lần tốt nhất", "latest": "lần cuối", "first": "lần đầu"}
 PARTICIPANTS = {"roster": "người có trong danh sách học viên", "open": "mọi người đăng ký"}
 LAYOUTS = {"one_per_screen": "mỗi màn hình một câu", "one_page": "tất cả trên một trang"}

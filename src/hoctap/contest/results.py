@@ -17,7 +17,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from hoctap.contest.catalog import LoadedContest
-from hoctap.contest.definition import ZONE
 from hoctap.contest.forms import (
     TIME_FORMAT,
     FormsResult,
@@ -31,6 +30,7 @@ from hoctap.contest.sessions import Clock, aware, server_now
 from hoctap.db import Database
 from hoctap.db.models import Attempt, Entrant
 from hoctap.quiz.model import Question
+from hoctap.settings import ZONE
 
 
 def rules_of(loaded: LoadedContest, groups: bool) -> FormsRules:

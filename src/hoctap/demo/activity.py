@@ -259,7 +259,8 @@ def seed_demo_attempts(
     """Handed-in attempts at the sample contest for demo trainees who have not entered it;
     returns (attempts written, why none were if so)."""
     from hoctap.contest.catalog import list_contests
-    from hoctap.contest.definition import ZONE, draw_questions
+    from hoctap.contest.definition import draw_questions
+    from hoctap.settings import ZONE
 
     loaded = next((c for c in list_contests(db.settings) if c.contest.name == DEMO_CONTEST), None)
     if loaded is None:

@@ -14,11 +14,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from hoctap.contest.definition import ZONE
 from hoctap.documents.certificate_records import Issued, shown_code
 from hoctap.documents.config import DocumentSettings
 from hoctap.documents.official import MOTTO, SLOGAN, date_line, upper
 from hoctap.errors import HoctapError
+from hoctap.settings import ZONE
 
 MM = 72 / 25.4
 RED = (0.62, 0.08, 0.08)

@@ -19,7 +19,6 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from hoctap.contest.definition import ZONE
 from hoctap.contest.sessions import aware
 from hoctap.db import Database
 from hoctap.db.models import Certificate
@@ -36,6 +35,7 @@ from hoctap.documents.certificate_records import (
 )
 from hoctap.documents.config import DocumentSettings
 from hoctap.errors import HoctapError
+from hoctap.settings import ZONE
 from hoctap.text import format_decimal
 
 KIND_NAMES = {"module": "Hoàn thành học phần", "contest": "Đạt giải", "group": "Đạt giải tập thể"}

@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from hoctap.awards.levels import DEFAULT_LEVELS, NOT_REACHED
-from hoctap.contest.definition import ZONE
 from hoctap.db import Database
 from hoctap.documents.official import short_date
 from hoctap.errors import HoctapError
+from hoctap.settings import ZONE
 
 
 @dataclass(frozen=True)

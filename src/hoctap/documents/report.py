@@ -685,9 +685,9 @@ def write_report(
     settings: DocumentSettings | None = None,
 ) -> Document:
     """Gather the figures, build the report and write it as ``pdf`` or ``xlsx``."""
-    from hoctap.contest.definition import ZONE
     from hoctap.documents.config import load_documents
     from hoctap.documents.figures import gather, window
+    from hoctap.settings import ZONE
 
     renderers = _renderers()
     if fmt not in renderers:

@@ -7,12 +7,9 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from hoctap.errors import HoctapError
-from hoctap.settings import project_root
-
-TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+from hoctap.settings import ZONE, project_root
 
 
 @dataclass(frozen=True)
@@ -101,7 +98,7 @@ def parse_policy(raw: object, path: Path) -> Policy:
             except ValueError:
                 raise _fail(path, f"{key}.due", f"không đọc được ngày '{due}'.",
                             "Ghi theo dạng 2026-12-31 23:59 (giờ Việt Nam).") from None  # fmt: skip
-            due_at = due_at.replace(tzinfo=TIMEZONE) if due_at.tzinfo is None else due_at
+            due_at = due_at.replace(tzinfo=ZONE) if due_at.tzinfo is None else due_at
         pass_percent = _number(
             {"pass_percent": item.get("pass_percent", 50)}, "pass_percent", path, 0, 100
         )
