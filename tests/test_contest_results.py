@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from hoctap.cli import app
 from hoctap.contest import sessions
 from hoctap.contest.catalog import find_contest
-from hoctap.contest.forms import FormsRules
+from hoctap.contest.standings import RankingRules
 from hoctap.db import Database
 from hoctap.settings import ZONE
 from tests.support.contests import Clock, person
@@ -166,7 +166,7 @@ def test_the_same_answers_rank_the_same_through_rank_forms(
     forms = rank_forms_files(
         responses,
         key,
-        FormsRules(keep="best", levels=played.contest.prizes, order=played.contest.ranking),
+        RankingRules(keep="best", levels=played.contest.prizes, order=played.contest.ranking),
     )
     platform = contest_results(db, played)
     assert ranks(forms) == ranks(platform)

@@ -13,9 +13,12 @@ import pytest
 from typer.testing import CliRunner
 
 from hoctap.cli import app
-from hoctap.contest.forms import FormsRules, exact_choice, parse_prediction, rank_forms, read_key
+from hoctap.contest.cells import exact_choice, parse_prediction
+from hoctap.contest.columns import read_key
+from hoctap.contest.forms import rank_forms
 from hoctap.contest.groups import GroupRules
 from hoctap.contest.report import rank_forms_files
+from hoctap.contest.standings import RankingRules
 from hoctap.demo.forms import sample_forms
 from hoctap.errors import HoctapError
 from tests.support.sheets import write_csv, write_xlsx
@@ -99,7 +102,7 @@ def as_rows(result) -> list[tuple]:
 def test_a_forms_export_ranks_as_the_published_rules_say(tmp_path: Path) -> None:
     responses = write_csv(tmp_path / "tra-loi.csv", ENTRIES, header=VI, encoding="utf-8")
     result = rank_forms_files(
-        responses, key_file(tmp_path / "dap-an.csv"), FormsRules(levels=PRIZES)
+        responses, key_file(tmp_path / "dap-an.csv"), RankingRules(levels=PRIZES)
     )
     assert result.truth == 5
     assert as_rows(result) == EXPECTED
@@ -118,7 +121,9 @@ def test_english_headers_and_us_dates(tmp_path: Path) -> None:
         day = datetime.strptime(entry[0], "%d/%m/%Y %H:%M:%S")
         us.append([f"{day.month}/{day.day}/{day.year} {day:%H:%M:%S}", *entry[1:]])
     responses = write_csv(tmp_path / "responses.csv", us, header=EN)
-    result = rank_forms_files(responses, key_file(tmp_path / "key.csv"), FormsRules(levels=PRIZES))
+    result = rank_forms_files(
+        responses, key_file(tmp_path / "key.csv"), RankingRules(levels=PRIZES)
+    )
     assert as_rows(result) == EXPECTED
 
 
@@ -128,7 +133,7 @@ def test_an_xlsx_export_with_real_times(tmp_path: Path) -> None:
     ]
     responses = write_xlsx(tmp_path / "tra-loi.xlsx", rows, header=VI)
     key = write_xlsx(tmp_path / "dap-an.xlsx", KEY, header=["Câu hỏi", "Đáp án"])
-    result = rank_forms_files(responses, key, FormsRules(levels=PRIZES))
+    result = rank_forms_files(responses, key, RankingRules(levels=PRIZES))
     assert as_rows(result) == EXPECTED
 
 
@@ -138,7 +143,7 @@ def test_an_xlsx_export_with_real_times(tmp_path: Path) -> None:
 )
 def test_which_entry_of_a_phone_counts(tmp_path: Path, keep: str, kept_time: str) -> None:
     responses = write_csv(tmp_path / "tra-loi.csv", ENTRIES, header=VI)
-    result = rank_forms_files(responses, key_file(tmp_path / "k.csv"), FormsRules(keep=keep))
+    result = rank_forms_files(responses, key_file(tmp_path / "k.csv"), RankingRules(keep=keep))
     an = result.ranking[result.ranking["Họ và tên"] == "Nguyễn Văn An"]
     assert an["Thời điểm nộp"].tolist() == [kept_time]
     assert result.duplicates["Lần được tính"].tolist() == [kept_time]
@@ -150,14 +155,14 @@ def test_the_best_entry_of_a_phone(tmp_path: Path) -> None:
         row("20/11/2026 09:00:00", "A", "Sở Y tế", "0912345678", RIGHT, "3"),
     ]
     responses = write_csv(tmp_path / "tra-loi.csv", entries, header=VI)
-    result = rank_forms_files(responses, key_file(tmp_path / "k.csv"), FormsRules(keep="best"))
+    result = rank_forms_files(responses, key_file(tmp_path / "k.csv"), RankingRules(keep="best"))
     assert result.ranking["Số câu đúng"].tolist() == [3]
 
 
 def test_perfect_scorers_as_the_prediction(tmp_path: Path) -> None:
     responses = write_csv(tmp_path / "tra-loi.csv", ENTRIES, header=VI)
     result = rank_forms_files(
-        responses, key_file(tmp_path / "k.csv"), FormsRules(predict="perfect", levels=PRIZES)
+        responses, key_file(tmp_path / "k.csv"), RankingRules(predict="perfect", levels=PRIZES)
     )
     assert result.truth == 3  # An, Bình and Cường answer all three right
     distances = dict(
@@ -202,7 +207,7 @@ def test_predictions_as_people_write_them(text: str, value: float | None) -> Non
 def _error(tmp_path: Path, entries, header=VI, key=KEY, **rules) -> str:
     responses = write_csv(tmp_path / "tra-loi.csv", entries, header=header)
     with pytest.raises(HoctapError) as caught:
-        rank_forms_files(responses, key_file(tmp_path / "k.csv", key), FormsRules(**rules))
+        rank_forms_files(responses, key_file(tmp_path / "k.csv", key), RankingRules(**rules))
     return f"{caught.value.message} {caught.value.hint}"
 
 
@@ -217,7 +222,7 @@ def test_an_ignored_column_is_read_past(tmp_path: Path) -> None:
     header = [*VI[:-1], "Ghi chú", "Email", VI[-1]]
     entries = [[*e[:-1], "x", "a@b.vn", e[-1]] for e in ENTRIES]
     responses = write_csv(tmp_path / "tra-loi.csv", entries, header=header)
-    rules = FormsRules(levels=PRIZES, ignore_columns=("ghi chu",))
+    rules = RankingRules(levels=PRIZES, ignore_columns=("ghi chu",))
     assert as_rows(rank_forms_files(responses, key_file(tmp_path / "k.csv"), rules)) == EXPECTED
 
 
@@ -237,7 +242,7 @@ def test_an_unreadable_time_names_its_row(tmp_path: Path) -> None:
 def test_a_day_after_the_twelfth_tells_the_order(tmp_path: Path) -> None:
     # An English header implies m/d/yyyy, but 13/11 can only be a day: the data decides.
     responses = write_csv(tmp_path / "responses.csv", ENTRIES, header=EN)
-    result = rank_forms_files(responses, key_file(tmp_path / "k.csv"), FormsRules(levels=PRIZES))
+    result = rank_forms_files(responses, key_file(tmp_path / "k.csv"), RankingRules(levels=PRIZES))
     assert as_rows(result) == EXPECTED
     # Told the order, it does not guess.
     assert "Dòng" in _error(tmp_path, ENTRIES, header=EN, date_order="mdy")
@@ -246,7 +251,7 @@ def test_a_day_after_the_twelfth_tells_the_order(tmp_path: Path) -> None:
 def test_a_key_answer_nobody_chose_is_pointed_out(tmp_path: Path) -> None:
     key = [*KEY[:2], (Q3, "UBND tinh Cao Bang")]
     responses = write_csv(tmp_path / "tra-loi.csv", ENTRIES, header=VI)
-    result = rank_forms_files(responses, key_file(tmp_path / "k.csv", key), FormsRules())
+    result = rank_forms_files(responses, key_file(tmp_path / "k.csv", key), RankingRules())
     assert any("Không ai trả lời đúng câu" in note for note in result.notes)
 
 
@@ -363,8 +368,8 @@ def test_the_sample_export_ranks_and_imports_nothing_from_jupyter(tmp_path: Path
 
 def test_ranking_is_a_pure_function_of_the_table() -> None:
     frame = pd.DataFrame(ENTRIES, columns=VI)
-    first = rank_forms(frame, [(q, a.split(";")) for q, a in KEY], FormsRules(levels=PRIZES))
-    again = rank_forms(frame, [(q, a.split(";")) for q, a in KEY], FormsRules(levels=PRIZES))
+    first = rank_forms(frame, [(q, a.split(";")) for q, a in KEY], RankingRules(levels=PRIZES))
+    again = rank_forms(frame, [(q, a.split(";")) for q, a in KEY], RankingRules(levels=PRIZES))
     assert as_rows(first) == as_rows(again) == EXPECTED
     assert frame.equals(pd.DataFrame(ENTRIES, columns=VI))  # the input is left as it was
 
@@ -384,7 +389,7 @@ def test_detail_headers_with_extra_words_are_recognised(tmp_path: Path) -> None:
               "Số điện thoại liên hệ", *VI[5:]]  # fmt: skip
     entries = [[e[0], *e[2:]] for e in ENTRIES]
     responses = write_csv(tmp_path / "tra-loi.csv", entries, header=header)
-    result = rank_forms_files(responses, key_file(tmp_path / "k.csv"), FormsRules(levels=PRIZES))
+    result = rank_forms_files(responses, key_file(tmp_path / "k.csv"), RankingRules(levels=PRIZES))
     assert as_rows(result) == EXPECTED and len(result.duplicates) == 1
 
 
@@ -394,7 +399,7 @@ def test_a_question_about_units_is_not_taken_for_the_unit_column(tmp_path: Path)
     entries = [[*e[:-1], "100 điểm", e[-1]] for e in ENTRIES]
     responses = write_csv(tmp_path / "tra-loi.csv", entries, header=header)
     key = key_file(tmp_path / "k.csv", [*KEY, (question, "100 điểm")])
-    result = rank_forms_files(responses, key, FormsRules(levels=PRIZES))
+    result = rank_forms_files(responses, key, RankingRules(levels=PRIZES))
     assert result.ranking["Số câu đúng"].max() == 4
 
 
@@ -404,7 +409,7 @@ def test_a_question_mentioning_a_prediction_is_still_a_question(tmp_path: Path) 
     entries = [[*e[:-1], "Nhà thiên văn", e[-1]] for e in ENTRIES]
     responses = write_csv(tmp_path / "tra-loi.csv", entries, header=header)
     key = key_file(tmp_path / "k.csv", [*KEY, (question, "Nhà thiên văn")])
-    result = rank_forms_files(responses, key, FormsRules(levels=PRIZES))
+    result = rank_forms_files(responses, key, RankingRules(levels=PRIZES))
     assert result.truth == 5 and result.ranking["Dự đoán"].iloc[0] == 6
 
 
@@ -414,7 +419,7 @@ def test_two_questions_with_the_same_title_are_graded_in_order(tmp_path: Path) -
     entries = [[*e[:5], "A", "B", e[-1]] for e in ENTRIES]
     responses = write_csv(tmp_path / "tra-loi.csv", entries, header=header)
     key = key_file(tmp_path / "k.csv", [(title, "A"), (title, "B")])
-    result = rank_forms_files(responses, key, FormsRules())
+    result = rank_forms_files(responses, key, RankingRules())
     assert set(result.ranking["Số câu đúng"]) == {2}
 
 
@@ -442,7 +447,7 @@ def test_spreadsheet_times_with_fractions_and_typed_times_mixed(tmp_path: Path) 
         ["20/11/2026 08:01:00", None, *ENTRIES[1][2:]],
     ]
     responses = write_xlsx(tmp_path / "tra-loi.xlsx", rows, header=VI)
-    result = rank_forms_files(responses, key_file(tmp_path / "k.csv"), FormsRules())
+    result = rank_forms_files(responses, key_file(tmp_path / "k.csv"), RankingRules())
     assert sorted(result.ranking["Thời điểm nộp"]) == [
         "20/11/2026 08:00:05",
         "20/11/2026 08:01:00",
@@ -456,7 +461,7 @@ def test_group_table_lists_roster_units_and_flags_overfull_ones(tmp_path: Path) 
         [("Xã Hưng Đạo", 20), ("Sở Y tế", 1), ("Xã Thông Nông", 15)],
         header=["Đơn vị", "Số thành viên"],
     )
-    rules = FormsRules(groups=GroupRules(prizes=1, min_roster=0))
+    rules = RankingRules(groups=GroupRules(prizes=1, min_roster=0))
     result = rank_forms_files(responses, key_file(tmp_path / "k.csv"), rules, roster)
     assert result.groups is not None
     names = result.groups["Đơn vị"].tolist()

@@ -13,7 +13,7 @@ from hoctap.errors import HoctapError
 from hoctap.settings import Settings
 
 if TYPE_CHECKING:
-    from hoctap.contest.forms import FormsResult
+    from hoctap.contest.standings import RankedContest
 
 
 app = group("Cuộc thi tìm hiểu: chấm, xếp hạng, trao giải theo thể lệ.")
@@ -35,7 +35,7 @@ class DateOrder(StrEnum):
     mdy = "mdy"
 
 
-def _report(result: FormsResult, fmt: Format, output: Path | None) -> None:
+def _report(result: RankedContest, fmt: Format, output: Path | None) -> None:
     """The summary, then the tables. On screen the summary comes first; with a file or CSV on
     standard output it goes to standard error, out of the data's way."""
     from hoctap.contest.report import summary, write_result
@@ -132,16 +132,16 @@ def rank_forms(
     output: OutputOption = None,
 ) -> None:
     """Xếp hạng cuộc thi đã làm trên Google Forms theo thể lệ: số câu đúng, dự đoán, lúc nộp."""
-    from hoctap.contest.forms import FormsRules
     from hoctap.contest.groups import GroupRules
     from hoctap.contest.prizes import parse_levels
     from hoctap.contest.report import rank_forms_files
+    from hoctap.contest.standings import RankingRules
 
     try:
         levels = parse_levels(prizes)
     except ValueError as error:
         raise HoctapError(f"--prizes: {error}") from error
-    rules = FormsRules(
+    rules = RankingRules(
         predict=predict.value,
         prediction_column=prediction_column,
         keep=keep.value,
@@ -202,7 +202,7 @@ def contest_results(
 ) -> None:
     """Xếp hạng các bài đã nộp của một cuộc thi trên hoctap, theo thể lệ của cuộc thi."""
     from hoctap.contest.catalog import find_contest
-    from hoctap.contest.forms import read_roster
+    from hoctap.contest.columns import read_roster
     from hoctap.contest.results import contest_results as rank
 
     with opened() as db:

@@ -7,17 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from hoctap.contest.forms import (
-    FormsResult,
-    FormsRules,
-    categorical_columns,
-    rank_forms,
-    read_key,
-    read_roster,
-    read_sheet,
-)
+from hoctap.contest.columns import categorical_columns, read_key, read_roster
+from hoctap.contest.forms import rank_forms
 from hoctap.contest.ranking import PREDICTIONS
+from hoctap.contest.standings import RankedContest, RankingRules
 from hoctap.errors import HoctapError
+from hoctap.io.sheets import read_sheet
 from hoctap.text import format_int
 
 # The terminal shows the prize winners and the first rows; files hold everyone.
@@ -25,8 +20,8 @@ TABLE_ROWS = 50
 
 
 def rank_forms_files(
-    responses: Path, key: Path, rules: FormsRules, roster: Path | None = None
-) -> FormsResult:
+    responses: Path, key: Path, rules: RankingRules, roster: Path | None = None
+) -> RankedContest:
     """Rank a Forms export against its key file (and a roster, for the group prizes)."""
     answers = read_key(read_sheet(key))
     frame = read_sheet(responses, lambda headers: categorical_columns(headers, answers, rules))
@@ -36,7 +31,7 @@ def rank_forms_files(
     return rank_forms(frame, answers, rules, sizes)
 
 
-def summary(result: FormsResult) -> list[str]:
+def summary(result: RankedContest) -> list[str]:
     """What the organisers read first, in Vietnamese: counts, the prediction's true value, ties."""
     entries = len(result.ranking)
     repeated = len(result.duplicates)
@@ -67,7 +62,7 @@ def summary(result: FormsResult) -> list[str]:
     return lines
 
 
-def _sheets(result: FormsResult) -> list[tuple[str, pd.DataFrame]]:
+def _sheets(result: RankedContest) -> list[tuple[str, pd.DataFrame]]:
     sheets = [("Xếp hạng", result.ranking)]
     if result.groups is not None:
         sheets.append(("Giải tập thể", result.groups))
@@ -76,7 +71,7 @@ def _sheets(result: FormsResult) -> list[tuple[str, pd.DataFrame]]:
     return sheets
 
 
-def _write_csv(result: FormsResult, output: Path | None, say: Callable[[str], None]) -> None:
+def _write_csv(result: RankedContest, output: Path | None, say: Callable[[str], None]) -> None:
     import sys
 
     if output is None:
@@ -101,7 +96,7 @@ def _slug(name: str) -> str:
     return fold(name).replace(" ", "-")
 
 
-def _write_xlsx(result: FormsResult, output: Path | None, say: Callable[[str], None]) -> None:
+def _write_xlsx(result: RankedContest, output: Path | None, say: Callable[[str], None]) -> None:
     from hoctap.io.writers import write_sheets
 
     if output is None:
@@ -119,7 +114,7 @@ def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
     return records
 
 
-def _write_table(result: FormsResult, output: Path | None, say: Callable[[str], None]) -> None:
+def _write_table(result: RankedContest, output: Path | None, say: Callable[[str], None]) -> None:
     from hoctap.io.writers import write_records
 
     ranking = result.ranking
@@ -135,7 +130,7 @@ def _write_table(result: FormsResult, output: Path | None, say: Callable[[str], 
         write_records(_records(frame), list(frame.columns), "table", None, name)
 
 
-WRITERS: dict[str, Callable[[FormsResult, Path | None, Callable[[str], None]], None]] = {
+WRITERS: dict[str, Callable[[RankedContest, Path | None, Callable[[str], None]], None]] = {
     "table": _write_table,
     "csv": _write_csv,
     "xlsx": _write_xlsx,
@@ -143,7 +138,7 @@ WRITERS: dict[str, Callable[[FormsResult, Path | None, Callable[[str], None]], N
 
 
 def write_result(
-    result: FormsResult, fmt: str, output: Path | None, say: Callable[[str], None]
+    result: RankedContest, fmt: str, output: Path | None, say: Callable[[str], None]
 ) -> None:
     writer = WRITERS.get(fmt)
     if writer is None:

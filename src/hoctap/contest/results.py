@@ -17,25 +17,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from hoctap.contest.catalog import LoadedContest
-from hoctap.contest.forms import (
-    TIME_FORMAT,
-    FormsResult,
-    FormsRules,
-    Roster,
-    predictions,
-    rank_table,
-)
+from hoctap.contest.cells import predictions
 from hoctap.contest.grading import MANUAL, grade_answers
 from hoctap.contest.sessions import Clock, aware, server_now
+from hoctap.contest.standings import TIME_FORMAT, RankedContest, RankingRules, Roster, rank_table
 from hoctap.db import Database
 from hoctap.db.models import Attempt, Entrant
 from hoctap.quiz.model import Question
 from hoctap.settings import ZONE
 
 
-def rules_of(loaded: LoadedContest, groups: bool) -> FormsRules:
+def rules_of(loaded: LoadedContest, groups: bool) -> RankingRules:
     contest = loaded.contest
-    return FormsRules(
+    return RankingRules(
         predict=contest.predict,
         levels=contest.prizes,
         min_score=contest.min_score,
@@ -150,7 +144,7 @@ def contest_results(
     groups: bool = False,
     roster: Roster | None = None,
     now: Clock = server_now,
-) -> FormsResult:
+) -> RankedContest:
     """The ranking of the contest's counted attempts, by its own rules."""
     table, graded, notes = counted_attempts(db, loaded, now)
     if table.empty:
