@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from hoctap.people.contacts import ContactError, mask_phone, parse_email, parse_phone
+from hoctap.errors import ContactError
+from hoctap.people.contacts import mask_phone, parse_email, parse_phone
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from hoctap.kit.exercises import AnswerStore, Choice, FeedbackError, TextAnswer, check_choice
+from hoctap.errors import FeedbackError
+from hoctap.kit.exercises import AnswerStore, Choice, TextAnswer, check_choice
 from hoctap.kit.sms import sms_size, strip_diacritics
 from hoctap.kit.writing import hashtags, lead_elements, links, reading_seconds, word_count
 

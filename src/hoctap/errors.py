@@ -1,4 +1,5 @@
-"""Errors a user can act on: a Vietnamese message, and a hint that says what to do next."""
+"""Every exception hoctap raises, in one place: errors a user can act on carry a Vietnamese
+message and a hint that says what to do next."""
 
 from __future__ import annotations
 
@@ -38,3 +39,42 @@ class ImportRejected(HoctapError):
         )
         # By row; within a row, in the order they were found (the file's column order).
         self.problems = sorted(problems, key=lambda p: p.row)
+
+
+class DatabaseUnavailable(HoctapError):
+    """The database could not be reached (or stayed locked): try again later."""
+
+
+class Refused(HoctapError):
+    """A step the contest's rules do not allow; nothing was recorded."""
+
+
+class KernelStartError(HoctapError):
+    """A kernel could not be started (the grader's fault, never the trainee's)."""
+
+
+class GradingError(HoctapError):
+    """A submission could not be graded (it is reported, never written as a grade)."""
+
+
+class QuestionError(ValueError):
+    """One question of a bank file (GIFT, Excel, YAML) that cannot be read; the message says what
+    to fix (Vietnamese). The bank's reader turns each into a line of its report."""
+
+
+class ContactError(ValueError):
+    """A phone number or e-mail address that cannot be read; ``hint`` says how to write it."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+class FeedbackError(AssertionError):
+    """A failed knowledge check in a training notebook; its message is the feedback the trainee
+    reads. An AssertionError, so nbgrader scores the check 0 as it does any failed test."""
+
+    def _render_traceback_(self) -> list[str]:
+        # IPython shows this instead of a traceback: one line a non-programmer can act on.
+        # nbgrader still records an error output, so the check scores 0 as it should.
+        return [f"\x1b[1;31mChưa đạt:\x1b[0m {self}"]

@@ -21,8 +21,8 @@ import ipywidgets as widgets
 
 from hoctap.contest import sessions
 from hoctap.contest.catalog import LoadedContest
-from hoctap.db import Database, DatabaseUnavailable
-from hoctap.errors import HoctapError
+from hoctap.db import Database
+from hoctap.errors import DatabaseUnavailable, HoctapError
 from hoctap.settings import ZONE
 
 _STYLE = """

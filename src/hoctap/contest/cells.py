@@ -10,7 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from hoctap.people.contacts import ContactError, parse_phone
+from hoctap.errors import ContactError
+from hoctap.people.contacts import parse_phone
 from hoctap.text import normalize
 
 _NUMBERS = re.compile(r"(?<![\d.,])(-?)(\d(?:[\d.,]|\s(?=\d{3}\b))*\d|\d)")

@@ -23,8 +23,8 @@ from hoctap.contest.definition import draw_questions, option_order
 from hoctap.contest.grading import MANUAL, answer_fraction
 from hoctap.db import Database
 from hoctap.db.models import Attempt, AttemptAnswer, Entrant, Person
-from hoctap.errors import HoctapError
-from hoctap.people.contacts import ContactError, parse_phone
+from hoctap.errors import ContactError, Refused
+from hoctap.people.contacts import parse_phone
 from hoctap.quiz.model import Question
 from hoctap.text import fold, normalize, person_name
 from hoctap.text.search import matches
@@ -36,10 +36,6 @@ MAX_TEXT = 500
 
 def server_now() -> datetime:
     return datetime.now(UTC)
-
-
-class Refused(HoctapError):
-    """A step the contest's rules do not allow; nothing was recorded."""
 
 
 @dataclass(frozen=True)

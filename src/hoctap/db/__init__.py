@@ -13,7 +13,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
-from hoctap.errors import HoctapError
+from hoctap.errors import DatabaseUnavailable
 from hoctap.settings import Settings
 
 VERSION_TABLE = "hoctap_alembic_version"
@@ -91,10 +91,6 @@ def _has_units(engine: Engine) -> bool:
 
     with engine.connect() as conn:
         return conn.execute(select(Unit.id).limit(1)).first() is not None
-
-
-class DatabaseUnavailable(HoctapError):
-    """The database could not be reached (or stayed locked): try again later."""
 
 
 @dataclass

@@ -28,24 +28,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from hoctap.errors import HoctapError
-from hoctap.grading.kernels import (
-    KernelStartError,
-    Limits,
-    Watch,
-    Zygote,
-    kernel_manager_for,
-    watching,
-)
-from hoctap.grading.pipeline import (
-    Course,
-    GradingError,
-    Pipeline,
-    Work,
-    _classes,
-    in_folder,
-    shared_engines,
-)
+from hoctap.errors import GradingError, HoctapError, KernelStartError
+from hoctap.grading.kernels import Limits, Watch, Zygote, kernel_manager_for, watching
+from hoctap.grading.pipeline import Course, Pipeline, Work, _classes, in_folder, shared_engines
 from hoctap.grading.submissions import (
     GradeLog,
     Submission,

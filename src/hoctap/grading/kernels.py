@@ -35,7 +35,7 @@ from jupyter_client.connect import KernelConnectionInfo
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning.local_provisioner import LocalProvisioner
 
-from hoctap.errors import HoctapError
+from hoctap.errors import KernelStartError
 
 
 @dataclass(frozen=True)
@@ -99,10 +99,6 @@ def watching(watch: Watch) -> Iterator[None]:
         yield
     finally:
         _local.watch = None
-
-
-class KernelStartError(HoctapError):
-    """A kernel could not be started (the grader's fault, never the trainee's)."""
 
 
 class Zygote:

@@ -29,11 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hoctap.errors import HoctapError
-
-
-class GradingError(HoctapError):
-    """A submission could not be graded (it is reported, never written as a grade)."""
+from hoctap.errors import GradingError, HoctapError
 
 
 @contextmanager

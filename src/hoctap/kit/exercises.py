@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from hoctap.errors import FeedbackError
 from hoctap.kit.sms import sms_size
 
 ANSWERS_FILE = "cau-tra-loi.json"
@@ -206,15 +207,6 @@ def sms_answer(key: str, prompt: str) -> TextAnswer:
 
 
 # --- what the tests call -------------------------------------------------------------------
-
-
-class FeedbackError(AssertionError):
-    """A failed check; its message is the feedback the trainee reads."""
-
-    def _render_traceback_(self) -> list[str]:
-        # IPython shows this instead of a traceback: one line a non-programmer can act on.
-        # nbgrader still records an error output, so the check scores 0 as it should.
-        return [f"\x1b[1;31mChưa đạt:\x1b[0m {self}"]
 
 
 def expect(condition: bool, feedback: str) -> None:

@@ -4,16 +4,8 @@ from __future__ import annotations
 
 import re
 
+from hoctap.errors import ContactError
 from hoctap.text import normalize
-
-
-class ContactError(ValueError):
-    """A phone number or e-mail address that cannot be read; ``hint`` says how to write it."""
-
-    def __init__(self, message: str, hint: str) -> None:
-        super().__init__(message)
-        self.hint = hint
-
 
 PHONE_HINT = (
     "Số di động có 10 chữ số, bắt đầu bằng 0 (ví dụ 0912 345 678 hoặc +84 912 345 678); "

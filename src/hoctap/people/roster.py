@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from hoctap.db import Database
 from hoctap.db.models import Person, Unit, utcnow
-from hoctap.errors import HoctapError, ImportRejected, RowProblem
+from hoctap.errors import ContactError, HoctapError, ImportRejected, RowProblem
 from hoctap.grading import gradebook
 from hoctap.io.readers import Column, Table, read_table
-from hoctap.people.contacts import ContactError, parse_email, parse_phone
+from hoctap.people.contacts import parse_email, parse_phone
 from hoctap.people.identity import (
     KEY_LABELS,
     RosterRow,

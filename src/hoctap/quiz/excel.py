@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from string import ascii_uppercase
 
-from hoctap.errors import HoctapError
+from hoctap.errors import HoctapError, QuestionError
 from hoctap.io.readers import Column, read_table
 from hoctap.quiz.model import TYPES, Answer, Problem, Question
 from hoctap.text import fold, normalize_lines
@@ -92,10 +92,6 @@ _GUIDE = [
 ]
 
 
-class _Invalid(ValueError):
-    """What is wrong with one row, and how to fix it (Vietnamese)."""
-
-
 def _number(text: str) -> float:
     return float(text.replace(",", "."))
 
@@ -114,7 +110,7 @@ def _spec(text: str) -> Answer:
         return Answer(low=_number(match.group(1)), high=_number(match.group(2)))
     if match := _TOLERANCE.match(text):
         return Answer(value=_number(match.group(1)), tolerance=_number(match.group(2) or "0"))
-    raise _Invalid(f"'{text}' không phải đáp án số; viết 2030, 2030±1 hoặc 10..20.")
+    raise QuestionError(f"'{text}' không phải đáp án số; viết 2030, 2030±1 hoặc 10..20.")
 
 
 def _spec_text(answer: Answer) -> str:
@@ -141,16 +137,16 @@ def _weights(key: str, letters: list[str]) -> dict[str, float] | None:
             return None
         letter, weight = match.group(1), match.group(2)
         if letter not in letters:
-            raise _Invalid(f"Đáp án '{letter}' nhưng cột {letter} trống hoặc không có.")
+            raise QuestionError(f"Đáp án '{letter}' nhưng cột {letter} trống hoặc không có.")
         found[letter] = None if weight is None else round(_number(weight) / 100, 7)
     if all(v is None for v in found.values()):
         share = round(1 / len(found), 7)
         return dict.fromkeys(found, 1.0 if len(found) == 1 else share)
     if any(v is None for v in found.values()):
-        raise _Invalid("Đáp án ghi trọng số cho phương án này mà không cho phương án kia.")
+        raise QuestionError("Đáp án ghi trọng số cho phương án này mà không cho phương án kia.")
     weights = {k: float(v or 0.0) for k, v in found.items()}
     if any(not -1 <= v <= 1 for v in weights.values()):
-        raise _Invalid("Trọng số phải nằm trong -100%..100%.")
+        raise QuestionError("Trọng số phải nằm trong -100%..100%.")
     return weights
 
 
@@ -158,11 +154,11 @@ def _kind(label: str, key: str, options: list[str]) -> str:
     if label:
         kind = _KINDS.get(fold(label))
         if kind is None:
-            raise _Invalid(f"Loại '{label}' không có; dùng: {', '.join(LABELS.values())}.")
+            raise QuestionError(f"Loại '{label}' không có; dùng: {', '.join(LABELS.values())}.")
         return kind
     if not key:
         if options:  # a forgotten key must not turn a choice question into a short answer
-            raise _Invalid(
+            raise QuestionError(
                 "Cột Đáp án trống; ghi chữ cái của phương án đúng (câu trả lời ngắn: ghi "
                 "'Trả lời ngắn' vào cột Loại)."
             )
@@ -172,7 +168,7 @@ def _kind(label: str, key: str, options: list[str]) -> str:
     if not options:
         try:
             _spec(key)
-        except _Invalid:
+        except QuestionError:
             return "short_answer"
         return "numeric"
     weights = _weights(key, [letter for letter, _ in _letters(options)])
@@ -194,14 +190,16 @@ def _row(cells: dict[str, object], prefer: str) -> Question:
 
     text = cell("text")
     if not text:
-        raise _Invalid("Cột 'Câu hỏi' trống.")
+        raise QuestionError("Cột 'Câu hỏi' trống.")
     # Options run from A to the last filled column; a gap in between is a mistake to report.
     filled = [letter for letter in ascii_uppercase if cell(letter)]
     last = ascii_uppercase.index(filled[-1]) + 1 if filled else 0
     options = [cell(letter) for letter in ascii_uppercase[:last]]
     if "" in options:
         gap = ascii_uppercase[options.index("")]
-        raise _Invalid(f"Cột {gap} trống mà các cột sau nó có phương án; dồn các phương án lại.")
+        raise QuestionError(
+            f"Cột {gap} trống mà các cột sau nó có phương án; dồn các phương án lại."
+        )
     key = cell("key")
     kind = _kind(cell("type"), key, options)
     question = Question(kind, text)
@@ -215,10 +213,10 @@ def _row(cells: dict[str, object], prefer: str) -> Question:
         try:
             question.points = _number(cell("points"))
         except ValueError:
-            raise _Invalid(f"Điểm '{cell('points')}' không phải là số.") from None
+            raise QuestionError(f"Điểm '{cell('points')}' không phải là số.") from None
     text_format = cell("format").lower()
     if text_format and text_format not in _FORMATS:
-        raise _Invalid(f"Định dạng '{text_format}' không có; dùng: {', '.join(_FORMATS)}.")
+        raise QuestionError(f"Định dạng '{text_format}' không có; dùng: {', '.join(_FORMATS)}.")
     question.text_format = text_format
     compare = {fold(p) for p in cell("compare").split(";") if p.strip()}
     for attribute, (words, value) in _COMPARE.items():
@@ -226,7 +224,7 @@ def _row(cells: dict[str, object], prefer: str) -> Question:
             setattr(question, attribute, value)
             compare.discard(fold(words))
     if compare:
-        raise _Invalid(
+        raise QuestionError(
             "Cột 'Cách so đáp án' chỉ nhận: " + ", ".join(w for w, _ in _COMPARE.values()) + "."
         )
     letters = [letter for letter, _ in _letters(options)]
@@ -240,12 +238,14 @@ def _answers(question: Question, key: str, options: list[str], feedback: dict[st
     letters = [letter for letter, _ in _letters(options)]
     if kind in ("essay", "prediction"):
         if options or key:
-            raise _Invalid("Câu tự luận và câu dự đoán không có phương án và đáp án; để trống.")
+            raise QuestionError(
+                "Câu tự luận và câu dự đoán không có phương án và đáp án; để trống."
+            )
         return
     if kind == "true_false" and not options:
         truth = fold(key)
         if truth not in ("dung", "sai", "true", "false"):
-            raise _Invalid("Câu Đúng/Sai: ghi Đúng hoặc Sai vào cột Đáp án.")
+            raise QuestionError("Câu Đúng/Sai: ghi Đúng hoặc Sai vào cột Đáp án.")
         right = truth in ("dung", "true")
         question.answers = [
             Answer(text="Đúng", fraction=1.0 if right else 0.0),
@@ -254,18 +254,18 @@ def _answers(question: Question, key: str, options: list[str], feedback: dict[st
         return
     if kind == "numeric" and not options:
         if not key:
-            raise _Invalid("Câu số cần đáp án ở cột Đáp án, ví dụ 2030 hoặc 10..20.")
+            raise QuestionError("Câu số cần đáp án ở cột Đáp án, ví dụ 2030 hoặc 10..20.")
         answer = _spec(key)
         answer.fraction = 1.0
         question.answers = [answer]
         return
     if not options:
-        raise _Invalid("Chưa có phương án nào ở các cột A, B, C, ….")
+        raise QuestionError("Chưa có phương án nào ở các cột A, B, C, ….")
     if kind == "matching":
         for letter, option in _letters(options):
             left, arrow, pair = option.partition("->")
             if not arrow:
-                raise _Invalid(f"Cột {letter}: câu ghép đôi viết 'vế trái -> vế phải'.")
+                raise QuestionError(f"Cột {letter}: câu ghép đôi viết 'vế trái -> vế phải'.")
             question.answers.append(
                 Answer(
                     text=left.strip(), match=pair.strip(), fraction=1.0, feedback=feedback[letter]
@@ -277,10 +277,10 @@ def _answers(question: Question, key: str, options: list[str], feedback: dict[st
         key = letters[folded.index(fold(key))]
     weights = _weights(key, letters) if key else None
     if key and weights is None:
-        raise _Invalid(f"Không hiểu đáp án '{key}'; ghi chữ cái như B, A;C hoặc A=50%;C=50%.")
+        raise QuestionError(f"Không hiểu đáp án '{key}'; ghi chữ cái như B, A;C hoặc A=50%;C=50%.")
     if weights is None:  # short answers: every option is accepted
         if kind != "short_answer":
-            raise _Invalid("Cột Đáp án trống; ghi chữ cái của phương án đúng.")
+            raise QuestionError("Cột Đáp án trống; ghi chữ cái của phương án đúng.")
         weights = dict.fromkeys(letters, 1.0)
     for letter, option in _letters(options):
         answer = _spec(option) if kind == "numeric" else Answer(text=option)
@@ -288,7 +288,7 @@ def _answers(question: Question, key: str, options: list[str], feedback: dict[st
         answer.feedback = feedback[letter]
         question.answers.append(answer)
     if kind == "single_choice" and sum(1 for a in question.answers if a.fraction == 1) != 1:
-        raise _Invalid("Câu một lựa chọn cần đúng một phương án đúng ở cột Đáp án.")
+        raise QuestionError("Câu một lựa chọn cần đúng một phương án đúng ở cột Đáp án.")
 
 
 def read_excel(path: Path, sheet: str | None = None) -> tuple[list[Question], list[Problem]]:
@@ -299,7 +299,7 @@ def read_excel(path: Path, sheet: str | None = None) -> tuple[list[Question], li
     for number, cells in table.rows:
         try:
             question = _row(cells, table.encoding)
-        except _Invalid as error:
+        except QuestionError as error:
             problems.append(Problem(number, str(error)))
             continue
         question.line = number

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 
+from hoctap.errors import QuestionError
 from hoctap.quiz.model import Answer, Problem, Question
 
 _ESCAPABLE = "~=#{}:\\"
@@ -21,10 +22,6 @@ _FORMATS = ("markdown", "html", "plain", "moodle")
 _FORMAT = re.compile(r"^\s*\[(markdown|html|plain|moodle)\]", re.I)
 _NOTE = "hoctap:"
 _WEIGHT = re.compile(r"^\s*%(-?\d+(?:\.\d+)?)%")
-
-
-class GiftError(ValueError):
-    """One question that cannot be read; the message says what to fix (Vietnamese)."""
 
 
 def _find(text: str, chars: str, start: int = 0) -> int:
@@ -84,7 +81,7 @@ def _weight(piece: str, default: float) -> tuple[float, str]:
         return default, piece
     value = round(float(match.group(1)) / 100, 7)  # Moodle's 33.33333% is 0.3333333
     if not -1 <= value <= 1:
-        raise GiftError(f"Trọng số {match.group(1)}% nằm ngoài khoảng -100%..100%.")
+        raise QuestionError(f"Trọng số {match.group(1)}% nằm ngoài khoảng -100%..100%.")
     return value, piece[match.end() :]
 
 
@@ -92,7 +89,7 @@ def _number(text: str) -> float:
     try:
         return float(text.strip())
     except ValueError as exc:
-        raise GiftError(f"'{text.strip()}' không phải là số.") from exc
+        raise QuestionError(f"'{text.strip()}' không phải là số.") from exc
 
 
 def _numeric_answer(spec: str, fraction: float, feedback: str) -> Answer:
@@ -154,7 +151,7 @@ def _choices(body: str) -> list[tuple[bool, Answer]]:
         if not piece.strip():
             continue
         if piece[0] not in "=~":
-            raise GiftError(
+            raise QuestionError(
                 f"Đáp án '{_clean(piece)[:40]}' không bắt đầu bằng = (đúng) hoặc ~ (sai)."
             )
         right, piece = piece[0] == "=", piece[1:]
@@ -187,7 +184,7 @@ def _answers(question: Question, body: str) -> None:
         question.type = "matching"
         for right, answer in pieces:
             if not right:
-                raise GiftError("Câu ghép đôi chỉ có các dòng '=trái -> phải'.")
+                raise QuestionError("Câu ghép đôi chỉ có các dòng '=trái -> phải'.")
             left, _, match = answer.text.partition("->")
             answer.text, answer.match, answer.fraction = (
                 _FORMAT.sub("", left).strip(),
@@ -213,7 +210,7 @@ def _question(block: str, line: int, category: str) -> Question:
     if text.startswith("::"):
         end = text.find("::", 2)
         if end == -1:
-            raise GiftError("Tên câu hỏi mở bằng '::' nhưng không có '::' đóng.")
+            raise QuestionError("Tên câu hỏi mở bằng '::' nhưng không có '::' đóng.")
         name, text = unescape(text[2:end].strip()), text[end + 2 :]
     text_format = ""
     match = _FORMAT.match(text)
@@ -221,10 +218,10 @@ def _question(block: str, line: int, category: str) -> Question:
         text_format, text = match.group(1).lower(), text[match.end() :]
     opening = _find(text, "{")
     if opening == -1:
-        raise GiftError("Không có phần đáp án {…}; thêm đáp án, hoặc {} nếu là câu tự luận.")
+        raise QuestionError("Không có phần đáp án {…}; thêm đáp án, hoặc {} nếu là câu tự luận.")
     closing = _find(text, "}", opening)
     if closing == -1:
-        raise GiftError("Thiếu dấu '}' đóng phần đáp án.")
+        raise QuestionError("Thiếu dấu '}' đóng phần đáp án.")
     before, body, after = text[:opening], text[opening + 1 : closing], text[closing + 1 :]
     stem = _clean(before) + (" _____ " + _clean(after) if after.strip() else "")
     question = Question(type="", text=stem.strip(), name=name, category=category, line=line)
@@ -266,9 +263,9 @@ def _apply_note(question: Question, note: str) -> None:
     try:
         values = json.loads(note)
     except json.JSONDecodeError:
-        raise GiftError("Dòng ghi chú '// hoctap:' không đọc được; xóa dòng đó đi.") from None
+        raise QuestionError("Dòng ghi chú '// hoctap:' không đọc được; xóa dòng đó đi.") from None
     if not isinstance(values, dict):
-        raise GiftError("Dòng ghi chú '// hoctap:' phải là một bảng {…}; xóa dòng đó đi.")
+        raise QuestionError("Dòng ghi chú '// hoctap:' phải là một bảng {…}; xóa dòng đó đi.")
     if values.get("type") == "prediction" and question.type == "essay":
         question.type = "prediction"
     if "points" in values:
@@ -296,7 +293,7 @@ def read_gift(source: str) -> tuple[list[Question], list[Problem]]:
             if note:
                 _apply_note(question, note)
             questions.append(question)
-        except GiftError as error:
+        except QuestionError as error:
             problems.append(Problem(line, str(error)))
     return questions, problems
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from hoctap.errors import QuestionError
 from hoctap.quiz.model import TYPES, Answer, Problem, Question
 
 _QUESTION_KEYS = {
@@ -48,25 +49,23 @@ _ANSWER_KEYS = {
 _TRUTH = {"đúng": True, "sai": False, "true": True, "false": False}
 
 
-class _Invalid(ValueError):
-    """What is wrong with one question, and how to fix it (Vietnamese)."""
-
-
 def _text(value: object, key: str) -> str:
     if value is None:
         return ""
     if isinstance(value, (dict, list)):
-        raise _Invalid(f"'{key}' phải là một đoạn chữ, không phải danh sách hay bảng.")
+        raise QuestionError(f"'{key}' phải là một đoạn chữ, không phải danh sách hay bảng.")
     return str(value)
 
 
 def _number(value: object, key: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise _Invalid(f"'{key}' phải là một số (ví dụ {key}: 2).")
+        raise QuestionError(f"'{key}' phải là một số (ví dụ {key}: 2).")
     try:
         return float(str(value).replace(",", "."))
     except ValueError:
-        raise _Invalid(f"'{key}: {value}' không phải là số; viết số, ví dụ {key}: 2.") from None
+        raise QuestionError(
+            f"'{key}: {value}' không phải là số; viết số, ví dụ {key}: 2."
+        ) from None
 
 
 def _flag(value: object, key: str) -> bool:
@@ -74,14 +73,14 @@ def _flag(value: object, key: str) -> bool:
         return value
     if isinstance(value, str) and value.strip().lower() in _TRUTH:
         return _TRUTH[value.strip().lower()]
-    raise _Invalid(f"'{key}' chỉ nhận true (đúng) hoặc false (sai).")
+    raise QuestionError(f"'{key}' chỉ nhận true (đúng) hoặc false (sai).")
 
 
 def _unknown(keys: object, allowed: set[str], where: str) -> None:
     assert isinstance(keys, dict)
     extra = sorted(str(k) for k in keys if k not in allowed)
     if extra:
-        raise _Invalid(
+        raise QuestionError(
             f"{where} có khóa không dùng được: {', '.join(extra)}. "
             f"Các khóa dùng được: {', '.join(sorted(allowed))}."
         )
@@ -89,11 +88,11 @@ def _unknown(keys: object, allowed: set[str], where: str) -> None:
 
 def _fraction(record: dict[str, Any], kind: str, number: int) -> float:
     if "fraction" in record and "correct" in record:
-        raise _Invalid(f"Đáp án thứ {number} có cả 'correct' và 'fraction'; chỉ giữ một.")
+        raise QuestionError(f"Đáp án thứ {number} có cả 'correct' và 'fraction'; chỉ giữ một.")
     if "fraction" in record:
         fraction = _number(record["fraction"], "fraction")
         if not -1 <= fraction <= 1:
-            raise _Invalid(
+            raise QuestionError(
                 f"Đáp án thứ {number}: fraction {record['fraction']} phải nằm trong -1..1 "
                 "(1 là đúng hoàn toàn, 0,5 là được nửa số điểm, số âm là bị trừ điểm)."
             )
@@ -108,28 +107,28 @@ def _answer(item: object, kind: str, number: int) -> Answer:
     if not isinstance(item, dict):
         if kind in ("single_choice", "multiple_choice", "short_answer") and item is not None:
             return Answer(text=str(item), fraction=1.0 if kind == "short_answer" else 0.0)
-        raise _Invalid(f"Đáp án thứ {number} phải có dạng 'text: …' (xem quizzes/README.md).")
+        raise QuestionError(f"Đáp án thứ {number} phải có dạng 'text: …' (xem quizzes/README.md).")
     _unknown(item, _ANSWER_KEYS, f"Đáp án thứ {number}")
     answer = Answer(fraction=_fraction(item, kind, number))
     answer.feedback = _text(item.get("feedback"), "feedback")
     if kind == "matching":
         if "right" not in item:
-            raise _Invalid(f"Đáp án thứ {number} của câu ghép đôi cần 'left' và 'right'.")
+            raise QuestionError(f"Đáp án thứ {number} của câu ghép đôi cần 'left' và 'right'.")
         answer.text = _text(item.get("left"), "left")
         answer.match = _text(item["right"], "right")
     elif kind == "numeric":
         if "min" in item or "max" in item:
             if "min" not in item or "max" not in item:
-                raise _Invalid(f"Đáp án thứ {number}: khoảng số cần cả 'min' và 'max'.")
+                raise QuestionError(f"Đáp án thứ {number}: khoảng số cần cả 'min' và 'max'.")
             answer.low, answer.high = _number(item["min"], "min"), _number(item["max"], "max")
             if answer.low > answer.high:
-                raise _Invalid(f"Đáp án thứ {number}: 'min' lớn hơn 'max'; đổi chỗ hai số.")
+                raise QuestionError(f"Đáp án thứ {number}: 'min' lớn hơn 'max'; đổi chỗ hai số.")
         elif "value" in item:
             answer.value = _number(item["value"], "value")
             answer.tolerance = _number(item.get("tolerance", 0), "tolerance")
     else:
         if "text" not in item:
-            raise _Invalid(f"Đáp án thứ {number} thiếu 'text' (nội dung đáp án).")
+            raise QuestionError(f"Đáp án thứ {number} thiếu 'text' (nội dung đáp án).")
         answer.text = _text(item["text"], "text")
     return answer
 
@@ -138,7 +137,7 @@ def problem_with(question: Question) -> str:
     """What makes a question unusable in a contest (Vietnamese, with the fix), or ""."""
     try:
         _check(question)
-    except _Invalid as error:
+    except QuestionError as error:
         return str(error)
     return ""
 
@@ -147,37 +146,39 @@ def _check(question: Question) -> None:
     """The rules a question of each type must keep, so a contest never holds an unanswerable one."""
     kind, answers = question.type, question.answers
     if not question.text.strip():
-        raise _Invalid("Câu hỏi chưa có nội dung.")
+        raise QuestionError("Câu hỏi chưa có nội dung.")
     right = [a for a in answers if a.fraction > 0]
     if kind in ("single_choice", "multiple_choice") and len(answers) < 2:
-        raise _Invalid("Câu trắc nghiệm cần ít nhất hai phương án trong 'answers'.")
+        raise QuestionError("Câu trắc nghiệm cần ít nhất hai phương án trong 'answers'.")
     if kind == "single_choice" and not any(a.fraction == 1 for a in answers):
-        raise _Invalid("Chưa có phương án đúng; thêm 'correct: true' vào phương án đúng.")
+        raise QuestionError("Chưa có phương án đúng; thêm 'correct: true' vào phương án đúng.")
     if kind == "multiple_choice" and not right:
-        raise _Invalid("Chưa có phương án đúng; cho các phương án đúng 'fraction' dương.")
+        raise QuestionError("Chưa có phương án đúng; cho các phương án đúng 'fraction' dương.")
     if kind == "short_answer" and not right:
-        raise _Invalid("Câu trả lời ngắn cần ít nhất một đáp án được chấp nhận trong 'answers'.")
+        raise QuestionError(
+            "Câu trả lời ngắn cần ít nhất một đáp án được chấp nhận trong 'answers'."
+        )
     if kind == "numeric" and not right:
-        raise _Invalid("Câu hỏi số cần một đáp án, ví dụ 'answers: [{value: 2030}]'.")
+        raise QuestionError("Câu hỏi số cần một đáp án, ví dụ 'answers: [{value: 2030}]'.")
     if kind == "matching" and len([a for a in answers if a.text]) < 2:
-        raise _Invalid("Câu ghép đôi cần ít nhất hai cặp 'left' – 'right'.")
+        raise QuestionError("Câu ghép đôi cần ít nhất hai cặp 'left' – 'right'.")
     if kind in ("essay", "prediction") and answers:
-        raise _Invalid(
+        raise QuestionError(
             "Câu tự luận và câu dự đoán không có 'answers' (câu dự đoán lấy đáp án từ kết quả thi)."
         )
 
 
 def _question(item: object, number: int) -> Question:
     if not isinstance(item, dict):
-        raise _Invalid("Mỗi câu hỏi là một bảng khóa: giá trị, bắt đầu bằng '- type: …'.")
+        raise QuestionError("Mỗi câu hỏi là một bảng khóa: giá trị, bắt đầu bằng '- type: …'.")
     _unknown(item, _QUESTION_KEYS, "Câu hỏi")
     kind = _text(item.get("type"), "type").strip()
     if kind not in TYPES:
         hint = f"'{kind}' không phải loại câu hỏi" if kind else "Thiếu 'type'"
-        raise _Invalid(f"{hint}; dùng một trong: {', '.join(TYPES)}.")
+        raise QuestionError(f"{hint}; dùng một trong: {', '.join(TYPES)}.")
     text = _text(item.get("text"), "text").strip()
     if not text:
-        raise _Invalid("Thiếu 'text' (nội dung câu hỏi).")
+        raise QuestionError("Thiếu 'text' (nội dung câu hỏi).")
     question = Question(kind, text)
     question.name = _text(item.get("name"), "name").strip()
     question.category = _text(item.get("category"), "category").strip()
@@ -186,23 +187,23 @@ def _question(item: object, number: int) -> Question:
     question.feedback = _text(item.get("feedback"), "feedback").strip()
     question.text_format = _text(item.get("text_format"), "text_format").strip()
     if question.text_format not in ("", "markdown", "html", "plain", "moodle"):
-        raise _Invalid("'text_format' chỉ nhận markdown, html, plain hoặc moodle.")
+        raise QuestionError("'text_format' chỉ nhận markdown, html, plain hoặc moodle.")
     if "points" in item:
         question.points = _number(item["points"], "points")
         if question.points < 0:
-            raise _Invalid("'points' không được âm.")
+            raise QuestionError("'points' không được âm.")
     for key in ("ignore_case", "ignore_accents", "ignore_spaces"):
         if key in item:
             setattr(question, key, _flag(item[key], key))
     if kind in ("essay", "prediction") and item.get("answers"):
-        raise _Invalid(
+        raise QuestionError(
             "Câu tự luận và câu dự đoán không có 'answers' (câu dự đoán lấy đáp án từ kết quả thi)."
         )
     if "answer" in item:
         if kind != "true_false":
-            raise _Invalid("'answer' chỉ dùng cho câu đúng/sai; câu này dùng 'answers'.")
+            raise QuestionError("'answer' chỉ dùng cho câu đúng/sai; câu này dùng 'answers'.")
         if "answers" in item:
-            raise _Invalid("Câu đúng/sai có cả 'answer' và 'answers'; chỉ giữ một.")
+            raise QuestionError("Câu đúng/sai có cả 'answer' và 'answers'; chỉ giữ một.")
         truth = _flag(item["answer"], "answer")
         question.answers = [
             Answer(text="Đúng", fraction=1.0 if truth else 0.0),
@@ -211,12 +212,14 @@ def _question(item: object, number: int) -> Question:
     else:
         raw = item.get("answers") or []
         if not isinstance(raw, list):
-            raise _Invalid("'answers' phải là một danh sách, mỗi đáp án một dòng bắt đầu bằng '-'.")
+            raise QuestionError(
+                "'answers' phải là một danh sách, mỗi đáp án một dòng bắt đầu bằng '-'."
+            )
         question.answers = [_answer(a, kind, n) for n, a in enumerate(raw, start=1)]
         if kind == "true_false":
             texts = sorted(a.text for a in question.answers)
             if texts != ["Sai", "Đúng"]:
-                raise _Invalid("Câu đúng/sai cần 'answer: true' hoặc 'answer: false'.")
+                raise QuestionError("Câu đúng/sai cần 'answer: true' hoặc 'answer: false'.")
     _check(question)
     return question
 
@@ -266,7 +269,7 @@ def read_yaml(source: str) -> tuple[list[Question], list[Problem], str]:
             label += f" ({item['name']})"
         try:
             question = _question(item, number)
-        except _Invalid as error:
+        except QuestionError as error:
             problems.append(Problem(line, f"{label}: {error}"))
             continue
         question.line = line
