@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from hoctap.awards.levels import DEFAULT_LEVELS
 from hoctap.awards.points import Linear, Rule, Steps, YesNo, most
 from hoctap.errors import HoctapError
+from hoctap.io.yamlfile import Problems, load_yaml
 
 MEASURES = {
     "modules_completed": "tỉ lệ thành viên hoàn thành đủ các học phần bắt buộc (%)",
@@ -73,11 +72,12 @@ class Criteria:
         return [i.measure[len(SELF) :] for i in self.indicators if i.self_assessed]
 
 
-def _rule(raw: object, where: str, problems: list[str]) -> Rule | None:
+def _rule(raw: object, where: str, problems: Problems) -> Rule | None:
     if not isinstance(raw, dict) or len(raw) != 1:
-        problems.append(
-            f"{where}.rule: viết một trong {{yes_no: 10}}, "
-            "{linear: {low: 0, high: 100, points: 10}}, {steps: [[50, 5], [80, 10]]}"
+        problems.add(
+            f"{where}.rule",
+            "viết một trong {yes_no: 10}, "
+            "{linear: {low: 0, high: 100, points: 10}}, {steps: [[50, 5], [80, 10]]}",
         )
         return None
     ((kind, spec),) = raw.items()
@@ -87,33 +87,28 @@ def _rule(raw: object, where: str, problems: list[str]) -> Rule | None:
         if kind == "linear":
             rule = Linear(float(spec["low"]), float(spec["high"]), float(spec["points"]))
             if rule.high <= rule.low:
-                problems.append(f"{where}.rule.linear: 'high' phải lớn hơn 'low'")
+                problems.add(f"{where}.rule.linear", "'high' phải lớn hơn 'low'")
             return rule
         if kind == "steps":
             steps = tuple((float(t), float(p)) for t, p in spec)
             if [t for t, _ in steps] != sorted(t for t, _ in steps) or not steps:
-                problems.append(
-                    f"{where}.rule.steps: các mức phải tăng dần, ví dụ [[50, 5], [80, 10]]"
+                problems.add(
+                    f"{where}.rule.steps", "các mức phải tăng dần, ví dụ [[50, 5], [80, 10]]"
                 )
             return Steps(steps)
     except (TypeError, KeyError, ValueError):
-        problems.append(
-            f"{where}.rule.{kind}: giá trị không đọc được; xem ví dụ trong grading/awards.yaml"
+        problems.add(
+            f"{where}.rule.{kind}", "giá trị không đọc được; xem ví dụ trong grading/awards.yaml"
         )
         return None
-    problems.append(f"{where}.rule: không có kiểu '{kind}'; dùng yes_no, linear hoặc steps")
+    problems.add(f"{where}.rule", f"không có kiểu '{kind}'; dùng yes_no, linear hoặc steps")
     return None
 
 
 def parse_criteria(text: str, source: str = "grading/awards.yaml") -> Criteria:
     """The criteria from the config's text; HoctapError listing every problem otherwise."""
-    try:
-        data: Any = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        raise HoctapError(f"{source} viết sai cú pháp YAML ở dòng {line}.") from None
-    problems: list[str] = []
+    data: Any = load_yaml(text, source)
+    problems = Problems(source, text, "Sửa tệp rồi chạy lại lệnh.")
     if not isinstance(data, dict) or not isinstance(data.get("groups"), list):
         raise HoctapError(f"{source} cần khóa 'groups:' (các nhóm tiêu chí).")
     groups: list[Group] = []
@@ -121,31 +116,32 @@ def parse_criteria(text: str, source: str = "grading/awards.yaml") -> Criteria:
     for g_index, raw_group in enumerate(data["groups"], start=1):
         where = f"groups[{g_index}]"
         if not isinstance(raw_group, dict):
-            problems.append(f"{where}: mỗi nhóm là một bảng key, name, points, indicators")
+            problems.add(f"{where}", "mỗi nhóm là một bảng key, name, points, indicators")
             continue
         indicators = []
         for i_index, raw in enumerate(raw_group.get("indicators") or [], start=1):
             spot = f"{where}.indicators[{i_index}]"
             if not isinstance(raw, dict):
-                problems.append(f"{spot}: mỗi chỉ số là một bảng key, name, measure, rule, note")
+                problems.add(f"{spot}", "mỗi chỉ số là một bảng key, name, measure, rule, note")
                 continue
             key = str(raw.get("key", "")).strip()
             if not key or key in seen:
-                problems.append(
-                    f"{spot}.key: thiếu hoặc trùng ('{key}'); mỗi chỉ số một khóa riêng"
+                problems.add(
+                    f"{spot}.key", f"thiếu hoặc trùng ('{key}'); mỗi chỉ số một khóa riêng"
                 )
             seen.add(key)
             measure = str(raw.get("measure", "")).strip()
             if measure not in MEASURES and not (
                 measure.startswith(SELF) and len(measure) > len(SELF)
             ):
-                problems.append(
-                    f"{spot}.measure: '{measure}' không có; dùng một trong "
+                problems.add(
+                    f"{spot}.measure",
+                    f"'{measure}' không có; dùng một trong "
                     + ", ".join(MEASURES)
-                    + ", hoặc self:TÊN cho một dòng của bảng tự đánh giá"
+                    + ", hoặc self:TÊN cho một dòng của bảng tự đánh giá",
                 )
             if not str(raw.get("note", "")).strip():
-                problems.append(f"{spot}.note: ghi văn bản làm căn cứ cho chỉ số")
+                problems.add(f"{spot}.note", "ghi văn bản làm căn cứ cho chỉ số")
             rule = _rule(raw.get("rule"), spot, problems)
             if rule is not None:
                 indicators.append(
@@ -156,13 +152,14 @@ def parse_criteria(text: str, source: str = "grading/awards.yaml") -> Criteria:
         try:
             points = float(raw_group["points"])
         except (KeyError, TypeError, ValueError):
-            problems.append(f"{where}.points: cần số điểm tối đa của nhóm")
+            problems.add(f"{where}.points", "cần số điểm tối đa của nhóm")
             points = 0.0
         total = sum(i.points for i in indicators)
         if indicators and abs(total - points) > 1e-9:
-            problems.append(
-                f"{where}: các chỉ số cộng lại {total:g} điểm, không bằng {points:g} điểm của "
-                "nhóm; sửa điểm của chỉ số hoặc của nhóm"
+            problems.add(
+                where,
+                f"các chỉ số cộng lại {total:g} điểm, không bằng {points:g} điểm của "
+                "nhóm; sửa điểm của chỉ số hoặc của nhóm",
             )
         groups.append(
             Group(
@@ -175,26 +172,23 @@ def parse_criteria(text: str, source: str = "grading/awards.yaml") -> Criteria:
         )
     grand = sum(g.points for g in groups)
     if groups and abs(grand - 100) > 1e-9:
-        problems.append(f"groups: các nhóm cộng lại {grand:g} điểm; tổng phải là 100")
+        problems.add("groups", f"các nhóm cộng lại {grand:g} điểm; tổng phải là 100")
     levels: tuple[tuple[str, float], ...] = DEFAULT_LEVELS
     if "levels" in data:
         raw_levels = data["levels"]
         try:
             levels = tuple((str(k), float(v)) for k, v in raw_levels.items())
         except (AttributeError, TypeError, ValueError):
-            problems.append("levels: viết {Tốt: 85, Khá: 70, Trung bình: 50}")
+            problems.add("levels", "viết {Tốt: 85, Khá: 70, Trung bình: 50}")
         else:
             bounds = [b for _, b in levels]
             if bounds != sorted(bounds, reverse=True) or any(not 0 < b <= 100 for b in bounds):
-                problems.append(
-                    "levels: ngưỡng phải giảm dần và nằm trong 0–100, ví dụ "
-                    "{Tốt: 85, Khá: 70, Trung bình: 50}"
+                problems.add(
+                    "levels",
+                    "ngưỡng phải giảm dần và nằm trong 0–100, ví dụ "
+                    "{Tốt: 85, Khá: 70, Trung bình: 50}",
                 )
-    if problems:
-        raise HoctapError(
-            f"{source} có {len(problems)} lỗi: " + "; ".join(problems) + ".",
-            "Sửa tệp rồi chạy lại lệnh.",
-        )
+    problems.raise_if_any()
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return Criteria(tuple(groups), levels, digest)
 

@@ -14,10 +14,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from hoctap.contest.rules import DEFAULT_LEVELS, DEFAULT_ORDER, KEYS, PREDICTIONS, GroupRules
 from hoctap.errors import HoctapError
+from hoctap.io.yamlfile import Problems, load_yaml
 from hoctap.quiz.model import Question
 from hoctap.settings import ZONE
 
@@ -100,25 +99,7 @@ class Contest:
         return "đang mở"
 
 
-class _Problems:
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.items: list[str] = []
-
-    def add(self, key: str, message: str) -> None:
-        self.items.append(f"{key}: {message}")
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            raise HoctapError(
-                f"Tệp cuộc thi {self.source} có {len(self.items)} lỗi: "
-                + "; ".join(self.items)
-                + ".",
-                "Sửa tệp rồi xem lại bằng: hoctap contest show TÊN. Cách viết: docs/contest.md.",
-            )
-
-
-def _time(value: object, key: str, problems: _Problems) -> datetime | None:
+def _time(value: object, key: str, problems: Problems) -> datetime | None:
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -134,14 +115,14 @@ def _time(value: object, key: str, problems: _Problems) -> datetime | None:
     return None
 
 
-def _int(value: object, key: str, problems: _Problems, low: int = 0) -> int | None:
+def _int(value: object, key: str, problems: Problems, low: int = 0) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or value < low:
         problems.add(key, f"'{value}' phải là số nguyên từ {low} trở lên")
         return None
     return value
 
 
-def _choice(value: object, key: str, allowed: dict[str, str], problems: _Problems) -> str | None:
+def _choice(value: object, key: str, allowed: dict[str, str], problems: Problems) -> str | None:
     if value not in allowed:
         options = ", ".join(f"{k} ({v})" for k, v in allowed.items())
         problems.add(key, f"'{value}' không dùng được; chọn một trong: {options}")
@@ -154,16 +135,12 @@ def parse_contest(
 ) -> Contest:
     """A contest from its YAML text, checked against its bank's ``questions`` when given."""
     label = path.name if path else f"{name}.yaml"
-    problems = _Problems(label)
-    try:
-        data = yaml.safe_load(source.lstrip("\ufeff"))
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        raise HoctapError(
-            f"Tệp cuộc thi {label} viết sai cú pháp YAML ở dòng {line}.",
-            "Kiểm tra thụt lề và dấu hai chấm ở dòng đó.",
-        ) from None
+    problems = Problems(
+        f"Tệp cuộc thi {label}",
+        source,
+        "Sửa tệp rồi xem lại bằng: hoctap contest show TÊN. Cách viết: docs/contest.md.",
+    )
+    data = load_yaml(source, f"Tệp cuộc thi {label}")
     if not isinstance(data, dict):
         raise HoctapError(f"Tệp cuộc thi {label} phải là một bảng khóa: giá trị.")
     for key in data:
@@ -273,13 +250,13 @@ def parse_contest(
                 or 0,
                 by=by,
             )
-    if questions is not None and not problems.items:
+    if questions is not None and not problems:
         _check_bank(values, questions, problems)
     problems.raise_if_any()
     return Contest(name=name, path=path, **values)
 
 
-def _check_bank(values: dict[str, Any], questions: list[Question], problems: _Problems) -> None:
+def _check_bank(values: dict[str, Any], questions: list[Question], problems: Problems) -> None:
     usable = [q for q in questions if q.type in values["types"]]
     for draw in values["draw"]:
         available = sum(1 for q in usable if q.category == draw.category)

@@ -254,15 +254,12 @@ def documents_path() -> Path:
 
 def load_documents(path: Path | None = None) -> DocumentSettings:
     """The settings of ``grading/documents.yaml`` (or another file)."""
-    import yaml
+    from hoctap.io.yamlfile import load_yaml
 
     path = path or documents_path()
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+        text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise HoctapError(f"Không đọc được {path}: {error.strerror}.") from error
-    except yaml.YAMLError as error:
-        raise HoctapError(
-            f"{path.name} sai cú pháp YAML: {error}", "Sửa dòng được chỉ ra."
-        ) from error
+    raw = load_yaml(text, path.name)
     return parse_documents(raw, path.name)

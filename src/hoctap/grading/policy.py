@@ -108,15 +108,14 @@ def parse_policy(raw: object, path: Path) -> Policy:
 
 @cache
 def load_policy(path: Path | None = None) -> Policy:
-    import yaml
+    from hoctap.io.yamlfile import load_yaml
 
     path = path or policy_path()
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise HoctapError(f"Không đọc được {path}: {exc.strerror}.") from exc
-    except yaml.YAMLError as exc:
-        raise HoctapError(f"{path.name} sai cú pháp YAML: {exc}", "Sửa dòng được chỉ ra.") from exc
+    raw = load_yaml(text, path.name)
     return parse_policy(raw, path)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from hoctap.errors import QuestionError
+from hoctap.io.yamlfile import SYNTAX_HINT, parse_yaml, syntax_problem
 from hoctap.quiz.model import TYPES, Answer, Problem, Question
 
 _QUESTION_KEYS = {
@@ -246,16 +247,13 @@ def _lines(source: str) -> list[int]:
 def read_yaml(source: str) -> tuple[list[Question], list[Problem], str]:
     """(questions, problems, title) of a bank file; each problem names its question and the fix."""
     try:
-        data = yaml.load(source.lstrip("\ufeff"), Loader=_LOADER)
+        data = parse_yaml(source)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        reason = getattr(error, "problem", None) or str(error)
-        return (
-            [],
-            [Problem(line, f"Tệp YAML viết sai cú pháp ({reason}); xem lại dòng {line}.")],
-            "",
+        bad = syntax_problem(error)
+        message = (
+            f"Tệp YAML viết sai cú pháp ({bad.reason}); xem lại dòng {bad.line}. {SYNTAX_HINT}"
         )
+        return [], [Problem(bad.line, message)], ""
     if not isinstance(data, dict) or not isinstance(data.get("questions"), list):
         return [], [Problem(1, "Tệp cần khóa 'questions:' chứa danh sách câu hỏi.")], ""
     title = _text(data.get("title"), "title").strip()
