@@ -25,7 +25,9 @@ from hoctap.documents.figures import (
 from hoctap.documents.model import Band, Paragraph, Table
 from hoctap.documents.official import date_line, number_line, roman
 from hoctap.documents.pdf import render_pdf
-from hoctap.documents.report import build_report, target_value, unit_progress
+from hoctap.documents.report import build_report
+from hoctap.documents.report_common import unit_progress
+from hoctap.documents.report_results import target_value
 from hoctap.documents.xlsx import render_xlsx
 from hoctap.errors import HoctapError
 from tests.support.documents import pdf_pages
