@@ -193,3 +193,46 @@ def test_issuing_again_keeps_number_code_and_date_and_a_code_checks_out(db: Data
         verify(db, "ZZZZ-ZZZZ")
     with pytest.raises(HoctapError, match="không phải mã xác minh"):
         verify(db, "12345")
+
+
+def test_module_certificates_come_from_the_typed_status_not_its_shown_headers(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``module_batch`` reads ``course.status``'s records by field: renaming a column people see
+    (``hoctap course status``) does not change who earns a certificate."""
+    from hoctap.documents.certificates import module_batch
+    from hoctap.grading import course
+    from tests.support.contests import person
+
+    person(db, "hv001", "Nguyễn Văn An", None)
+    person(db, "hv002", "Trần Thị Bình", None)
+    module = course.module_ids()[0]
+    unit_name = "Xã Mẫu"
+
+    def line(
+        code: str, name: str, score: float | None, passed: bool, manual: bool = False
+    ) -> course.TraineeStatus:
+        graded = score is not None
+        return course.TraineeStatus(
+            code=code, name=name, unit_code="01351", unit_name=unit_name, fetched=True,
+            submitted=graded, graded=graded, score=score, max_score=8.0 if graded else None,
+            needs_manual=manual, passed=passed, has_feedback=False,
+        )  # fmt: skip
+
+    records = [
+        line("hv001", "Nguyễn Văn An", 7.0, True),
+        line("hv002", "Trần Thị Bình", 2.0, False, manual=True),  # waits for the trainer
+        line("hv-x", "", 8.0, True),  # not in the roster: no certificate
+    ]
+    monkeypatch.setattr(course, "status", lambda settings, module, unit=None: records)
+
+    batch = module_batch(db, module)
+    assert [(r.name, r.unit, r.detail, r.fields["diem"]) for r in batch.recipients] == [
+        ("Nguyễn Văn An", unit_name, "87,5%", "87,5")
+    ]
+    assert batch.recipients[0].person_id is not None and not batch.recipients[0].demo
+    assert len(batch.notes) == 1 and "1 bài còn chờ chấm tay" in batch.notes[0]
+    renamed = [f"{header} (đổi tên)" for header in course.STATUS_COLUMNS]
+    monkeypatch.setattr(course, "STATUS_COLUMNS", renamed)
+    assert course.shown_rows(records)[0]["Đạt (đổi tên)"] is True
+    assert module_batch(db, module) == batch

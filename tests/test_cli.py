@@ -167,3 +167,24 @@ def test_unknown_module_is_a_clear_error() -> None:
     assert result.exit_code == 1
     assert "Không có học phần 'hp9-khong-co'." in result.stderr
     assert "hp1-chu-truong-chinh-sach" in result.stderr
+
+
+def test_course_status_shows_its_columns_in_vietnamese_in_their_order(tmp_path: Path) -> None:
+    rows = [["Nguyễn Văn An", "UBND xã Hưng Đạo", "", "", "", "", ""]]
+    result = runner.invoke(app, ["roster", "import", str(write_xlsx(tmp_path / "hv.xlsx", rows))])
+    assert result.exit_code == 0, result.output
+    module = "hp1-chu-truong-chinh-sach"
+
+    result = runner.invoke(app, ["course", "status", module, "--detail", "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout_bytes.decode("utf-8-sig").splitlines() == [
+        "Mã học viên,Họ và tên,Mã đơn vị,Đơn vị,Đã tải bài,Đã nộp,Đã chấm,Điểm,Điểm tối đa,"
+        "Cần chấm tay,Đạt,Có nhận xét",
+        "annv-01351,Nguyễn Văn An,01351,Xã Hưng Đạo,Không,Không,Không,,,Không,Không,Không",
+    ]
+    result = runner.invoke(app, ["course", "status", module, "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout_bytes.decode("utf-8-sig").splitlines() == [
+        "Mã đơn vị,Đơn vị,Số học viên,Đã tải bài,Đã nộp,Đã chấm,Đạt,Điểm trung bình",
+        "01351,Xã Hưng Đạo,1,0,0,0,0,",
+    ]

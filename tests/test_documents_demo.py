@@ -52,7 +52,7 @@ def test_the_years_report_and_every_certificate_from_two_commands(tmp_path: Path
         with db.session() as session:
             people = session.scalar(select(func.count()).select_from(Person))
         graded = sum(len(m) for m in graded_submissions(db.settings).values())
-        passed = {m: [r for r in status(db.settings, m) if r["Đạt"]] for m in module_ids()}
+        passed = {m: [r for r in status(db.settings, m) if r.passed] for m in module_ids()}
         result = contest_results(db, find_contest(db.settings, DEMO_CONTEST), public=True)
         named = [n for n in result.ranking[result.ranking["Giải"] != ""]["Họ và tên"]
                  if not n.startswith("Thí sinh #")]  # fmt: skip
@@ -107,15 +107,15 @@ def test_the_years_report_and_every_certificate_from_two_commands(tmp_path: Path
     page = pdf_pages(sample)[0]
     code = re.search(r"Mã xác minh: ([0-9A-Z]{4}-[0-9A-Z]{4})", page)
     assert code is not None
-    names = {str(r["Họ và tên"]) for r in passed[module_ids()[0]]}
+    names = {r.name for r in passed[module_ids()[0]]}
     holder = next(name for name in names if name in page)
     assert SAMPLE_NOTE in page  # a demo person's certificate says it is a sample
     checked = _run("certificates", "verify", code.group(1))
     assert "là GIẤY MẪU" in checked and holder in checked
 
     first = module_ids()[0]
-    unit_code, unit_name = next((str(r["Mã đơn vị"]), str(r["Đơn vị"])) for r in passed[first])
-    mine = [r for r in passed[first] if r["Mã đơn vị"] == unit_code]
+    unit_code, unit_name = next((r.unit_code, r.unit_name) for r in passed[first])
+    mine = [r for r in passed[first] if r.unit_code == unit_code]
     _run("certificates", first, "--unit", unit_code, "--output", str(tmp_path / "don-vi"))
     unit_files = [p for p in (tmp_path / "don-vi").glob("*.pdf") if p.name != "tat-ca.pdf"]
     assert len(unit_files) == len(mine)

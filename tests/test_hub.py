@@ -211,9 +211,9 @@ def test_roles_and_a_module_from_fetch_to_the_judges_leaderboard(home: Path) -> 
     workspace = home / "trainees" / trainee["name"]
     answers = json.loads((workspace / MODULE / ANSWERS_FILE).read_text(encoding="utf-8"))
     assert set(answers) == {f"q{n}" for n in range(1, 10)}
-    record = {r["Mã học viên"]: r for r in course.status(settings, MODULE)}[trainee["name"]]
-    assert record["Đơn vị"] == unit
-    assert record["Đã tải bài"] and record["Đã nộp"] and record["Đã chấm"]
+    record = {r.code: r for r in course.status(settings, MODULE)}[trainee["name"]]
+    assert record.unit_name == unit
+    assert record.fetched and record.submitted and record.graded
     # The trainee's workspace is set up to submit in their name, through the hub's groups.
     config = (workspace / "nbgrader_config.py").read_text("utf-8")
     assert f"c.CourseDirectory.student_id = {trainee['name']!r}" in config

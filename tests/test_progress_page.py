@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from hoctap.apps.progress import progress_html
+from hoctap.grading.course import TraineeStatus
 
 
-def record(code: str, name: str, unit: str, submitted: bool, score: float | None) -> dict:
-    return {
-        "Mã học viên": code, "Họ và tên": name, "Mã đơn vị": unit, "Đơn vị": f"Xã {unit}",
-        "Đã tải bài": True, "Đã nộp": submitted, "Đã chấm": score is not None,
-        "Điểm": score, "Điểm tối đa": 10.0 if score is not None else None,
-        "Đạt": bool(score and score >= 5), "Có nhận xét": False, "Cần chấm tay": False,
-    }  # fmt: skip
+def record(code: str, name: str, unit: str, submitted: bool, score: float | None) -> TraineeStatus:
+    return TraineeStatus(
+        code=code, name=name, unit_code=unit, unit_name=f"Xã {unit}",
+        fetched=True, submitted=submitted, graded=score is not None,
+        score=score, max_score=10.0 if score is not None else None,
+        passed=bool(score and score >= 5), has_feedback=False, needs_manual=False,
+    )  # fmt: skip
 
 
 def test_progress_by_unit_and_who_has_not_submitted() -> None:

@@ -8,11 +8,15 @@ what a trainer needs to follow up.
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 
 from hoctap.settings import Settings
 from hoctap.text import format_decimal
+
+if TYPE_CHECKING:
+    from hoctap.grading.course import TraineeStatus
 
 _STYLE = """
 <style>
@@ -36,28 +40,23 @@ def _td(value: object) -> str:
     return f"<td>{escape(str(value))}</td>"
 
 
-def progress_html(records: list[dict[str, object]], consent: dict[str, bool], unit: str) -> str:
+def progress_html(records: list[TraineeStatus], consent: dict[str, bool], unit: str) -> str:
     """By unit, the not-submitted list of one unit, and the spread of scores (as % of the most)."""
-    from hoctap.grading.course import status_by_unit
+    from hoctap.grading.course import shown_rows, status_by_unit
 
-    units = sorted(status_by_unit(records), key=lambda r: -int(r["Đã nộp"]))  # type: ignore[call-overload]
+    units = sorted(status_by_unit(records), key=lambda u: -u.submitted)
     table = "".join(
-        "<tr>" + "".join(_td(row.get(c)) for c in UNIT_COLUMNS) + "</tr>" for row in units
+        "<tr>" + "".join(_td(row[c]) for c in UNIT_COLUMNS) + "</tr>" for row in shown_rows(units)
     )
-    missing = [r for r in records if r["Mã đơn vị"] == unit and not r["Đã nộp"]]
+    missing = [r for r in records if r.unit_code == unit and not r.submitted]
     names = (
-        ", ".join(
-            escape(str(r["Họ và tên"]))
-            if consent.get(str(r["Mã học viên"]))
-            else escape(str(r["Mã học viên"]))
-            for r in missing
-        )
+        ", ".join(escape(r.name) if consent.get(r.code) else escape(r.code) for r in missing)
         or "không có"
     )
     shares = [
-        100 * float(r["Điểm"]) / float(r["Điểm tối đa"])  # type: ignore[arg-type]
+        100 * r.score / r.max_score
         for r in records
-        if r["Đã chấm"] and r["Điểm tối đa"]
+        if r.graded and r.score is not None and r.max_score
     ]
     bands = [0] * 10
     for share in shares:
@@ -94,11 +93,11 @@ def build(settings: Settings | None = None) -> widgets.Widget:
     module = widgets.Dropdown(description="Học phần", options=modules, layout={"width": "28rem"})
     unit = widgets.Dropdown(description="Đơn vị", options=[], layout={"width": "28rem"})
     page = widgets.HTML()
-    records: list[dict[str, object]] = []
+    records: list[TraineeStatus] = []
 
     def load(_change: object = None) -> None:
         records[:] = status(settings, str(module.value))
-        units = sorted({(str(r["Đơn vị"]), str(r["Mã đơn vị"])) for r in records if r["Mã đơn vị"]})
+        units = sorted({(r.unit_name, r.unit_code) for r in records if r.unit_code})
         unit.options = units
         draw()
 

@@ -96,12 +96,11 @@ def course_status(
         unit_code = find_unit(db, unit).code if unit else None
         records = course.status(db.settings, module, unit_code)
         if detail:
-            export(records, course.STATUS_COLUMNS, fmt, output, f"Tiến độ {module}")
+            rows = course.shown_rows(records)
+            export(rows, course.STATUS_COLUMNS, fmt, output, f"Tiến độ {module}")
         else:
-            summary = course.status_by_unit(records)
-            export(
-                summary, course.UNIT_STATUS_COLUMNS, fmt, output, f"Tiến độ {module} theo đơn vị"
-            )
+            rows = course.shown_rows(course.status_by_unit(records))
+            export(rows, course.UNIT_STATUS_COLUMNS, fmt, output, f"Tiến độ {module} theo đơn vị")
 
 
 def grade(

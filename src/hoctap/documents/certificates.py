@@ -53,8 +53,8 @@ def module_batch(db: Database, module: str, unit: str | None = None) -> Batch:
     info = check_module(module)
     unit_code = find_unit(db, unit).code if unit else None
     records = status(db.settings, module, unit_code)
-    passed = [r for r in records if r["Đạt"] and r["Họ và tên"]]
-    waiting = sum(1 for r in records if r["Cần chấm tay"] and not r["Đạt"])
+    passed = [r for r in records if r.passed and r.name]
+    waiting = sum(1 for r in records if r.needs_manual and not r.passed)
     with db.session() as session:
         rows = session.execute(
             select(Person.code, Person.id, Unit.id, Person.is_demo).join(
@@ -64,14 +64,15 @@ def module_batch(db: Database, module: str, unit: str | None = None) -> Batch:
     ids = {code: (person, unit_id, demo) for code, person, unit_id, demo in rows}
     recipients = []
     for record in passed:
-        person, unit_id, demo = ids[str(record["Mã học viên"])]
-        share = 100 * float(record["Điểm"]) / float(record["Điểm tối đa"])  # type: ignore[arg-type]
+        person, unit_id, demo = ids[record.code]
+        assert record.score is not None and record.max_score  # passed: graded, out of a most
+        share = 100 * record.score / record.max_score
         score = format_decimal(share)
         recipients.append(
             Recipient(
                 holder=f"person:{person}",
-                name=str(record["Họ và tên"]),
-                unit=str(record["Đơn vị"]),
+                name=record.name,
+                unit=record.unit_name,
                 detail=f"{score}%",
                 fields={"hoc_phan": info.title, "diem": score},
                 person_id=person,

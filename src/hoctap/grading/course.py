@@ -9,8 +9,9 @@ turns nbgrader's logs into Vietnamese messages.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -246,6 +247,61 @@ def feedback(settings: Settings, module: str) -> int:
 
 # --- status ----------------------------------------------------------------------------------
 
+
+@dataclass(frozen=True)
+class TraineeStatus:
+    """One trainee's progress in one module: a line of ``status``."""
+
+    code: str
+    """The trainee code (also a code found only in the exchange or the gradebook)."""
+    name: str
+    """The full name; empty for someone not in the roster."""
+    unit_code: str
+    """The unit's code; empty for someone not in the roster."""
+    unit_name: str
+    """The unit's name; ``NOT_IN_ROSTER`` for someone not in the roster."""
+    fetched: bool
+    """The module was fetched into the trainee's workspace."""
+    submitted: bool
+    """The module was handed in (or it has been graded, so it was handed in)."""
+    graded: bool
+    """The gradebook holds a score for the submission."""
+    score: float | None
+    """The score after any late penalty; None until graded."""
+    max_score: float | None
+    """The module's highest score; None until graded."""
+    needs_manual: bool
+    """A cell of the submission still waits for a trainer's grade."""
+    passed: bool
+    """The score reaches the module's pass mark."""
+    has_feedback: bool
+    """Feedback has been written for the trainee."""
+
+
+@dataclass(frozen=True)
+class UnitStatus:
+    """One unit's progress in one module: the ``TraineeStatus`` of its trainees summed up."""
+
+    unit_code: str
+    """The unit's code; empty for the trainees not in the roster."""
+    unit_name: str
+    """The unit's name; ``NOT_IN_ROSTER`` for the trainees not in the roster."""
+    trainees: int
+    """How many trainees."""
+    fetched: int
+    """How many fetched the module."""
+    submitted: int
+    """How many handed it in."""
+    graded: int
+    """How many were graded."""
+    passed: int
+    """How many passed."""
+    mean_score: float | None
+    """The graded trainees' mean score, to two decimals; None when nobody was graded."""
+
+
+# The columns people see (``hoctap course status``, its CSV and workbook, the progress page), in
+# their order. Only ``shown_rows`` names them: modules pass the records.
 STATUS_COLUMNS = [
     "Mã học viên",
     "Họ và tên",
@@ -270,6 +326,29 @@ UNIT_STATUS_COLUMNS = [
     "Đạt",
     "Điểm trung bình",
 ]
+
+
+def shown_rows(
+    records: Sequence[TraineeStatus] | Sequence[UnitStatus],
+) -> list[dict[str, object]]:
+    """The records as people see them: one row each, keyed by the Vietnamese headers of
+    ``STATUS_COLUMNS`` (trainees) or ``UNIT_STATUS_COLUMNS`` (units), in that order."""
+    rows: list[dict[str, object]] = []
+    for r in records:
+        columns: list[str]
+        values: tuple[object, ...]
+        if isinstance(r, TraineeStatus):
+            columns = STATUS_COLUMNS
+            values = (r.code, r.name, r.unit_code, r.unit_name, r.fetched, r.submitted, r.graded,
+                      r.score, r.max_score, r.needs_manual, r.passed, r.has_feedback)  # fmt: skip
+        else:
+            columns = UNIT_STATUS_COLUMNS
+            values = (r.unit_code, r.unit_name, r.trainees, r.fetched, r.submitted, r.graded,
+                      r.passed, r.mean_score)  # fmt: skip
+        rows.append(dict(zip(columns, values, strict=True)))
+    return rows
+
+
 NOT_IN_ROSTER = "(không có trong danh sách)"
 
 
@@ -326,9 +405,7 @@ def trainee_units(settings: Settings) -> dict[str, tuple[str, str]]:
     return {p.code: (p.unit.code, p.unit.name) for p in _people(settings)}
 
 
-def status(
-    settings: Settings, module: str, unit_code: str | None = None
-) -> list[dict[str, object]]:
+def status(settings: Settings, module: str, unit_code: str | None = None) -> list[TraineeStatus]:
     """Per trainee: fetched, submitted, graded, score (after any late penalty), passed, feedback."""
     from hoctap.text.collation import name_key
 
@@ -353,7 +430,7 @@ def status(
     if not unit_code:
         strays = sorted((fetched | submitted | set(grades)) - known)
         rows += [(code, "", "", NOT_IN_ROSTER) for code in strays]
-    records: list[dict[str, object]] = []
+    records: list[TraineeStatus] = []
     for code, name, unit, unit_name in rows:
         score, max_score, manual = grades.get(code, (None, None, False))
         graded = score is not None and code in grades
@@ -361,42 +438,42 @@ def status(
             score is not None and max_score and score / max_score * 100 >= info.pass_percent
         )
         records.append(
-            {
-                "Mã học viên": code,
-                "Họ và tên": name,
-                "Mã đơn vị": unit,
-                "Đơn vị": unit_name,
-                "Đã tải bài": code in fetched,
-                "Đã nộp": code in submitted or graded,  # graded: it was handed in
-                "Đã chấm": graded,
-                "Điểm": score if graded else None,
-                "Điểm tối đa": max_score if graded else None,
-                "Cần chấm tay": bool(manual),
-                "Đạt": passed,
-                "Có nhận xét": code in with_feedback,
-            }
+            TraineeStatus(
+                code=code,
+                name=name,
+                unit_code=unit,
+                unit_name=unit_name,
+                fetched=code in fetched,
+                submitted=code in submitted or graded,  # graded: it was handed in
+                graded=graded,
+                score=score if graded else None,
+                max_score=max_score if graded else None,
+                needs_manual=bool(manual),
+                passed=passed,
+                has_feedback=code in with_feedback,
+            )
         )
     return records
 
 
-def status_by_unit(records: list[dict[str, object]]) -> list[dict[str, object]]:
-    """The status records summed up per unit."""
-    units: dict[tuple[str, str], list[dict[str, object]]] = {}
+def status_by_unit(records: Sequence[TraineeStatus]) -> list[UnitStatus]:
+    """The status records summed up per unit, in the order the units first appear."""
+    units: dict[tuple[str, str], list[TraineeStatus]] = {}
     for record in records:
-        units.setdefault((str(record["Mã đơn vị"]), str(record["Đơn vị"])), []).append(record)
+        units.setdefault((record.unit_code, record.unit_name), []).append(record)
     summary = []
     for (code, name), members in units.items():
-        scores = [float(m["Điểm"]) for m in members if m["Đã chấm"]]  # type: ignore[arg-type]
+        scores = [m.score for m in members if m.graded and m.score is not None]
         summary.append(
-            {
-                "Mã đơn vị": code,
-                "Đơn vị": name,
-                "Số học viên": len(members),
-                "Đã tải bài": sum(bool(m["Đã tải bài"]) for m in members),
-                "Đã nộp": sum(bool(m["Đã nộp"]) for m in members),
-                "Đã chấm": len(scores),
-                "Đạt": sum(bool(m["Đạt"]) for m in members),
-                "Điểm trung bình": round(sum(scores) / len(scores), 2) if scores else None,
-            }
+            UnitStatus(
+                unit_code=code,
+                unit_name=name,
+                trainees=len(members),
+                fetched=sum(m.fetched for m in members),
+                submitted=sum(m.submitted for m in members),
+                graded=len(scores),
+                passed=sum(m.passed for m in members),
+                mean_score=round(sum(scores) / len(scores), 2) if scores else None,
+            )
         )
     return summary
