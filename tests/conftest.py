@@ -18,11 +18,7 @@ from hoctap.grading import gradebook
 from hoctap.people.units import open_province_database
 from hoctap.settings import Settings
 from tests.support.contests import contest_file, person
-from tests.support.servers import PostgresServer, free_port, pg_bindir, require
-
-# benchmarks/load_server.py imports these three from here; they live in tests/support/servers.py.
-_pg_bindir = pg_bindir
-__all__ = ["PostgresServer", "_pg_bindir", "free_port"]
+from tests.support.servers import PostgresServer, pg_bindir, require
 
 
 @pytest.fixture(scope="session")
@@ -50,7 +46,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture(scope="session")
 def sqlite_gradebook(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A new, empty gradebook made once by nbgrader itself (5 s: nbgrader runs `alembic heads`)."""
+    """A new, empty gradebook made once (nbgrader's schema at its head), copied into tests."""
     root = tmp_path_factory.mktemp("gradebook-template")
     path = root / "gradebook.db"
     gradebook.students(Settings(root, f"sqlite:///{root / 'x.db'}", f"sqlite:///{path}"))
@@ -59,7 +55,7 @@ def sqlite_gradebook(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def postgres_template(postgres_server: PostgresServer) -> str:
-    """A database migrated by hoctap, with nbgrader's gradebook schema made by nbgrader."""
+    """A database migrated by hoctap, with nbgrader's gradebook schema at nbgrader's head."""
     url = postgres_server.create_database()
     home = Path(tempfile.mkdtemp(prefix="hoctap-pg-template-"))
     settings = Settings.from_env({"HOCTAP_HOME": str(home), "HOCTAP_DB_URL": url})

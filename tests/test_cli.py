@@ -20,7 +20,7 @@ runner = CliRunner()
 
 @pytest.fixture(autouse=True)
 def gradebook_copy(home: Path, sqlite_gradebook: Path) -> None:
-    """The commands run on the test's data folder, with a gradebook nbgrader made once."""
+    """The commands run on the test's data folder, with a gradebook made once for the session."""
     (home / "course").mkdir(parents=True)
     shutil.copyfile(sqlite_gradebook, home / "course" / "gradebook.db")
 

@@ -16,8 +16,8 @@ from hoctap.cli import app
 from hoctap.contest.cells import exact_choice, parse_prediction
 from hoctap.contest.columns import read_key
 from hoctap.contest.forms import rank_forms
-from hoctap.contest.groups import GroupRules
 from hoctap.contest.report import rank_forms_files
+from hoctap.contest.rules import GroupRules
 from hoctap.contest.standings import RankingRules
 from hoctap.demo.forms import sample_forms
 from hoctap.errors import HoctapError

@@ -7,15 +7,10 @@ import math
 import pandas as pd
 import pytest
 
-from hoctap.contest.groups import GroupRules, group_standings
-from hoctap.contest.prizes import DEFAULT_LEVELS, award, parse_levels
-from hoctap.contest.ranking import (
-    DEFAULT_ORDER,
-    prediction_distance,
-    prediction_truth,
-    rank_entries,
-    rank_keys,
-)
+from hoctap.contest.groups import group_standings
+from hoctap.contest.prizes import award
+from hoctap.contest.ranking import prediction_distance, prediction_truth, rank_entries
+from hoctap.contest.rules import DEFAULT_LEVELS, DEFAULT_ORDER, GroupRules, parse_levels, rank_keys
 
 NAN = math.nan
 T = pd.Timestamp

@@ -6,8 +6,8 @@ import unicodedata
 
 import pytest
 
-from hoctap.text import Encoding, fold, format_int, normalize, person_name, split_name, syllables
-from hoctap.text.legacy import detect, from_tcvn3, from_vni
+from hoctap.text import fold, format_int, normalize, person_name, split_name, syllables
+from hoctap.text.legacy import Encoding, detect, from_tcvn3, from_vni
 
 
 def nfd(text: str) -> str:

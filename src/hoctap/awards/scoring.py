@@ -13,7 +13,8 @@ import pandas as pd
 from hoctap.awards.criteria import Criteria
 from hoctap.awards.levels import classify, to_next
 from hoctap.awards.points import points_for
-from hoctap.contest.ranking import RankKey, rank_entries
+from hoctap.contest.ranking import rank_entries
+from hoctap.contest.rules import RankKey
 from hoctap.text.collation import sort_key
 
 _TOTAL = RankKey("total", "total", True, "tổng điểm cao hơn")

@@ -132,9 +132,8 @@ def rank_forms(
     output: OutputOption = None,
 ) -> None:
     """Xếp hạng cuộc thi đã làm trên Google Forms theo thể lệ: số câu đúng, dự đoán, lúc nộp."""
-    from hoctap.contest.groups import GroupRules
-    from hoctap.contest.prizes import parse_levels
     from hoctap.contest.report import rank_forms_files
+    from hoctap.contest.rules import GroupRules, parse_levels
     from hoctap.contest.standings import RankingRules
 
     try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -16,10 +16,6 @@ from hoctap.cli.common import (
     group,
     opened,
 )
-
-if TYPE_CHECKING:
-    pass
-
 
 app = group("Đơn vị: tỉnh, xã/phường, sở/ngành, cơ quan báo chí, cơ quan Đảng, đoàn thể.")
 

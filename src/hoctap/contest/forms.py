@@ -21,12 +21,10 @@ import pandas as pd
 
 from hoctap.contest.cells import as_text, by_distinct, checker, phone_keys, predictions
 from hoctap.contest.columns import Layout, layout_of
-from hoctap.contest.ranking import (
-    rank_keys,
-)
 from hoctap.contest.rules import (
     PREDICT_PERFECT,
     PREDICT_TOTAL,
+    rank_keys,
 )
 from hoctap.contest.standings import (
     DUPLICATE_COLUMNS,

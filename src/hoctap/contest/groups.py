@@ -7,11 +7,9 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from hoctap.contest.prizes import TieFlag, award
-from hoctap.contest.ranking import RankKey, rank_entries
-from hoctap.contest.rules import GroupRules
-
-__all__ = ["GroupRules", "group_standings"]
+from hoctap.contest.prizes import award
+from hoctap.contest.ranking import rank_entries
+from hoctap.contest.rules import GroupRules, RankKey, TieFlag
 
 _RATE = RankKey("participation", "rate", True, "tỉ lệ tham gia cao hơn")
 _AVERAGE = RankKey("average", "average", True, "điểm trung bình cao hơn")

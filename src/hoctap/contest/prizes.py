@@ -12,9 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from hoctap.contest.rules import DEFAULT_LEVELS, TieFlag, parse_levels
-
-__all__ = ["DEFAULT_LEVELS", "TieFlag", "award", "parse_levels"]
+from hoctap.contest.rules import TieFlag
 
 
 def award(

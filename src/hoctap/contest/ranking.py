@@ -14,27 +14,11 @@ import numpy as np
 import pandas as pd
 
 from hoctap.contest.rules import (
-    DEFAULT_ORDER,
-    KEYS,
     PREDICT_PERFECT,
     PREDICT_TOTAL,
     PREDICTIONS,
     RankKey,
-    rank_keys,
 )
-
-__all__ = [
-    "DEFAULT_ORDER",
-    "KEYS",
-    "PREDICTIONS",
-    "PREDICT_PERFECT",
-    "PREDICT_TOTAL",
-    "RankKey",
-    "prediction_distance",
-    "prediction_truth",
-    "rank_entries",
-    "rank_keys",
-]
 
 
 def prediction_truth(kind: str, scores: pd.Series, full_score: float) -> int:

@@ -9,7 +9,7 @@ import pandas as pd
 
 from hoctap.contest.columns import categorical_columns, read_key, read_roster
 from hoctap.contest.forms import rank_forms
-from hoctap.contest.ranking import PREDICTIONS
+from hoctap.contest.rules import PREDICTIONS
 from hoctap.contest.standings import RankedContest, RankingRules
 from hoctap.errors import HoctapError
 from hoctap.io.sheets import read_sheet

@@ -12,18 +12,14 @@ import pandas as pd
 from hoctap.contest.cells import by_distinct
 from hoctap.contest.groups import group_standings
 from hoctap.contest.prizes import award
-from hoctap.contest.ranking import (
-    prediction_distance,
-    prediction_truth,
-    rank_entries,
-    rank_keys,
-)
+from hoctap.contest.ranking import prediction_distance, prediction_truth, rank_entries
 from hoctap.contest.rules import (
     DEFAULT_LEVELS,
     DEFAULT_ORDER,
     PREDICT_TOTAL,
     GroupRules,
     TieFlag,
+    rank_keys,
 )
 from hoctap.errors import HoctapError
 

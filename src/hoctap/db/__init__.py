@@ -132,9 +132,10 @@ def open_database(settings: Settings | None = None, seed: Seeder | None = None) 
     """Open HOCTAP_DB_URL; on first use create HOCTAP_HOME, migrate, and run ``seed``.
 
     The caller gives the seed (the province's units: ``hoctap.people.units.seed_units``), so
-    the database layer knows nothing of what it holds; ``seed`` runs while the database has
-    no unit. Set-up runs under a lock and is checked again inside it, so two processes starting
-    on a new data folder at once (a server and a command) do not both migrate or both seed.
+    the database layer does not import the people who fill it; ``seed`` runs while the
+    database has no unit. Set-up runs under a lock and is checked again inside it, so two
+    processes starting on a new data folder at once (a server and a command) do not both
+    migrate or both seed.
     """
     from alembic import command
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hoctap.errors import HoctapError
-from hoctap.text import Encoding, fold, legacy, normalize
+from hoctap.text import fold, legacy, normalize
+from hoctap.text.legacy import Encoding
 
 RawRows = Iterator[tuple[int, list[object]]]
 # How many rows from the top may hold a title before the header row.

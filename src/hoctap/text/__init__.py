@@ -16,7 +16,6 @@ from hoctap.text import legacy, syllables
 from hoctap.text.legacy import Encoding
 
 __all__ = [
-    "Encoding",
     "fold",
     "format_decimal",
     "format_int",
