@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from hoctap.errors import QuestionError
-from hoctap.io.yamlfile import SYNTAX_HINT, parse_yaml, syntax_problem
+from hoctap.io.yamlfile import SYNTAX_HINT, compose_yaml, parse_yaml, syntax_problem
 from hoctap.quiz.model import TYPES, Answer, Problem, Question
 
 _QUESTION_KEYS = {
@@ -225,17 +225,9 @@ def _question(item: object, number: int) -> Question:
     return question
 
 
-# libyaml's safe loader when PyYAML has it: the same documents, several times faster (a quiz page
-# reads its bank when it starts).
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _lines(source: str) -> list[int]:
     """The first line (1-based) of each item of ``questions``, to point messages at."""
-    try:
-        root = yaml.compose(source, Loader=_LOADER)
-    except yaml.YAMLError:
-        return []
+    root = compose_yaml(source)
     if not isinstance(root, yaml.MappingNode):
         return []
     for key, value in root.value:
@@ -257,7 +249,7 @@ def read_yaml(source: str) -> tuple[list[Question], list[Problem], str]:
     if not isinstance(data, dict) or not isinstance(data.get("questions"), list):
         return [], [Problem(1, "Tệp cần khóa 'questions:' chứa danh sách câu hỏi.")], ""
     title = _text(data.get("title"), "title").strip()
-    lines = _lines(source.lstrip("\ufeff"))
+    lines = _lines(source)
     questions: list[Question] = []
     problems: list[Problem] = []
     for number, item in enumerate(data["questions"], start=1):
