@@ -120,6 +120,7 @@ def test_a_bank_file_with_errors_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(HoctapError, match=wrong) as caught:
         bank.find_bank(Settings.from_env(), str(path))
     assert str(path) in caught.value.message and "hoctap quiz check" in caught.value.hint
+    assert ".." not in caught.value.message
 
 
 TEMPLATE_ROWS = [

@@ -216,7 +216,7 @@ def find_bank(settings: Settings, name: str) -> Bank:
         path = found[0]
     questions, problems, title = yamlbank.read_yaml(_read_text(path))
     if problems:
-        lines = "; ".join(f"dòng {p.line}: {p.message}" for p in problems[:5])
+        lines = "; ".join(f"dòng {p.line}: {p.message.rstrip('.')}" for p in problems[:5])
         more = f" (và {len(problems) - 5} lỗi nữa)" if len(problems) > 5 else ""
         raise HoctapError(
             f"Ngân hàng {path} có {len(problems)} câu viết sai: {lines}{more}.",
