@@ -54,8 +54,13 @@ def exists(user: str) -> bool:
 
 
 def as_user(user: str, *argv: str) -> int:
-    """The exit status of a command run as ``user`` (root's runuser, no shell)."""
+    """The exit status of a command run as ``user`` (root's runuser, no shell).
+
+    A refusal must come from the command itself (``ls``: 2, ``test``/``cat``: 1), never from a
+    command or account that could not be run at all (126, 127), which would pass as "refused".
+    """
     done = subprocess.run(["runuser", "-u", user, "--", *argv], capture_output=True)
+    assert done.returncode not in (125, 126, 127), done.stderr.decode(errors="replace")
     return done.returncode
 
 
