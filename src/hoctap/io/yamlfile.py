@@ -74,11 +74,10 @@ def line_of(root: yaml.Node | None, key: str) -> int | None:
     node, line = root, None
     for step in _path(key):
         if isinstance(node, yaml.MappingNode) and isinstance(step, str):
-            found = next((v for k, v in node.value if k.value == step), None)
-            key_node = next((k for k, _ in node.value if k.value == step), None)
-            if found is None or key_node is None:
+            pair = next(((k, v) for k, v in node.value if k.value == step), None)
+            if pair is None:
                 return line
-            node, line = found, key_node.start_mark.line + 1
+            node, line = pair[1], pair[0].start_mark.line + 1
         elif isinstance(node, yaml.SequenceNode) and isinstance(step, int):
             if not 0 <= step < len(node.value):
                 return line
