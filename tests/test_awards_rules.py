@@ -11,6 +11,7 @@ from hoctap.awards.criteria import load_criteria, parse_criteria
 from hoctap.awards.levels import classify, to_next
 from hoctap.awards.points import Linear, Steps, YesNo, points_for
 from hoctap.errors import HoctapError
+from tests.support.awards import TT22
 
 RULES = [
     (Linear(0, 100, 10), 0, 0.0),
@@ -52,7 +53,7 @@ def test_how_far_from_the_next_level() -> None:
 
 
 def test_the_default_criteria_follow_the_circular() -> None:
-    criteria = load_criteria()
+    criteria = load_criteria(TT22)
     assert [(g.key, g.points) for g in criteria.groups] == [
         ("dieu_kien", 30), ("ket_qua_hoc_tap", 30), ("tac_dong", 40),
     ]  # fmt: skip
@@ -61,7 +62,9 @@ def test_the_default_criteria_follow_the_circular() -> None:
     assert len(criteria.digest) == 64
 
 
-GOOD = (Path(__file__).resolve().parents[1] / "grading" / "awards.yaml").read_text("utf-8")
+GOOD = (Path(__file__).resolve().parents[1] / "grading" / "awards" / f"{TT22}.yaml").read_text(
+    "utf-8"
+)
 BAD = {
     "indicators that do not add up to the group": (
         ("rule: {yes_no: 10}", "rule: {yes_no: 9}", 1),
@@ -69,7 +72,7 @@ BAD = {
     ),
     "groups that do not add up to 100": (("points: 40", "points: 45", 1), "tổng phải là 100"),
     "an unknown measure": (
-        ("measure: modules_completed", "measure: tien_do", 1),
+        ("measure: self:ke_hoach_hoc_tap", "measure: tien_do", 1),
         "'tien_do' không có",
     ),
     "a threshold out of range": (("Tốt: 85", "Tốt: 185", 1), "levels: ngưỡng phải giảm dần"),
@@ -92,7 +95,7 @@ def test_scoring_explains_every_point_and_ranks_within_kind() -> None:
 
     from hoctap.awards.scoring import score_units
 
-    criteria = load_criteria()
+    criteria = load_criteria(TT22)
     full = {
         i.key: (1 if i.rule.__class__.__name__ == "YesNo" else 100) for i in criteria.indicators
     }
@@ -108,7 +111,9 @@ def test_scoring_explains_every_point_and_ranks_within_kind() -> None:
     scored = score_units(units, criteria).set_index("code")
     assert scored.loc["a", "total"] == 100 and scored.loc["a", "level"] == "Tốt"
     assert scored.loc["b", "total"] == 85.0 and scored.loc["b", "level"] == "Tốt"
-    assert scored.loc["d", "total"] == 90.0 and "kế hoạch học tập" in scored.loc["d", "missing"]
+    assert (
+        scored.loc["d", "total"] == 90.0 and "kế hoạch cho thành viên" in scored.loc["d", "missing"]
+    )
     for code, row in scored.iterrows():  # the points shown add up to the total, on every unit
         shown = sum(row[f"{i.key}:points"] for i in criteria.indicators)
         assert round(shown, 2) == row["total"], code

@@ -7,12 +7,12 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from hoctap.awards.criteria import load_criteria
 from hoctap.awards.measures import contest_measures, module_measures
 from hoctap.awards.report import FIXED_COLUMNS, award_table
 from hoctap.awards.selfassessment import import_self_assessment
 from hoctap.cli import app
 from hoctap.db import Database
+from tests.support.awards import tt22
 from tests.support.sheets import SELF_ASSESSMENT_HEADER as HEADER
 from tests.support.sheets import write_xlsx
 
@@ -42,7 +42,7 @@ def test_contest_participation_and_average_per_unit() -> None:
 
 
 def test_the_award_table_adds_up_and_shows_what_is_missing(db: Database, tmp_path: Path) -> None:
-    criteria = load_criteria()
+    criteria = tt22()
     rows = [("Xã Hưng Đạo", 2026, "Có", "Có", 10, 100, 100), ("Sở Y tế", 2026, "Có", "", 5, 50, 50)]
     import_self_assessment(db, write_xlsx(tmp_path / "t.xlsx", rows, header=HEADER), criteria)
     table = award_table(db, criteria, 2026)
@@ -55,7 +55,7 @@ def test_the_award_table_adds_up_and_shows_what_is_missing(db: Database, tmp_pat
     assert top["Đơn vị"] == "Xã Hưng Đạo" and top["Hạng chung"] == 1
     assert top["Tổng điểm"] == 30 + 10 + 25  # group 1, self-study plans, "Công dân học tập"
     health = table[table["Đơn vị"] == "Sở Y tế"].iloc[0]
-    assert "Có quy định khuyến khích học tập" in health["Chưa có số liệu"]
+    assert "Có quy định động viên, khuyến khích thành viên học tập" in health["Chưa có số liệu"]
     assert health["Hạng trong loại"] == 1  # the only department with points
     assert "để đạt Trung bình" in health["Còn thiếu để lên mức"]
 
@@ -75,7 +75,7 @@ def test_awards_rank_command_writes_every_indicator(db: Database, tmp_path: Path
 def test_a_frozen_ranking_stands_when_the_data_changes(db: Database, tmp_path: Path) -> None:
     from hoctap.awards.snapshots import diff, freeze, latest
 
-    criteria = load_criteria()
+    criteria = tt22()
     sheet = tmp_path / "t.xlsx"
     import_self_assessment(
         db, write_xlsx(sheet, [("Xã Hưng Đạo", 2026, "Có", "Có", 10, 100, 100)], header=HEADER),

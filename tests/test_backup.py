@@ -15,7 +15,6 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from hoctap.awards.criteria import load_criteria
 from hoctap.awards.selfassessment import seed_demo_self_assessments
 from hoctap.cli import app
 from hoctap.contest.sessions import aware
@@ -36,6 +35,7 @@ from hoctap.grading.gradebook import graded_submissions
 from hoctap.hub.backup import backup, restore
 from hoctap.people.units import open_province_database
 from hoctap.settings import Settings
+from tests.support.awards import tt22
 
 NOW = datetime(2026, 12, 20, 3, 0, tzinfo=UTC)
 
@@ -70,7 +70,7 @@ def other(settings: Settings, request: pytest.FixtureRequest, tmp_path: Path) ->
 def fill(db: Database) -> None:
     """People, self-assessments, contest attempts, two graded submissions, a submitted file."""
     seed_demo(db, people=60)
-    seed_demo_self_assessments(db, load_criteria(), 2026)
+    seed_demo_self_assessments(db, tt22(), 2026)
     seed_demo_attempts(db, 2026, _demo_trainees(db), NOW)
     students = sorted(_people(db))[:2]
     with gradebook_of(db.settings) as book:

@@ -15,7 +15,6 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from hoctap.awards.criteria import load_criteria
 from hoctap.awards.selfassessment import seed_demo_self_assessments
 from hoctap.cli import app
 from hoctap.contest.catalog import find_contest
@@ -29,6 +28,7 @@ from hoctap.grading.course import module_ids, status
 from hoctap.grading.gradebook import graded_submissions
 from hoctap.people.units import open_province_database
 from hoctap.settings import ZONE, Settings
+from tests.support.awards import tt22
 from tests.support.documents import pdf_pages
 from tests.support.sheets import libreoffice_csv
 
@@ -47,7 +47,7 @@ def test_the_years_report_and_every_certificate_from_two_commands(tmp_path: Path
     db = open_province_database(Settings.from_env())
     try:
         seed_demo(db, people=60)
-        seed_demo_self_assessments(db, load_criteria(), 2026)
+        seed_demo_self_assessments(db, tt22(), 2026)
         seed_demo_activity(db, 2026, say=lambda _: None, now=NOW)
         with db.session() as session:
             people = session.scalar(select(func.count()).select_from(Person))

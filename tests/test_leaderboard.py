@@ -13,12 +13,13 @@ from hoctap.awards.report import award_table
 from hoctap.awards.selfassessment import import_self_assessment
 from hoctap.db import Database
 from hoctap.errors import HoctapError
+from tests.support.awards import TT22, tt22
 from tests.support.sheets import SELF_ASSESSMENT_HEADER as HEADER
 from tests.support.sheets import write_xlsx
 
 
 def board(db: Database, tmp_path: Path) -> Leaderboard:
-    criteria = load_criteria()
+    criteria = tt22()
     rows = [
         ("Xã Hưng Đạo", 2026, "Có", "Có", 10, 100, 100),
         ("Xã Thông Nông", 2026, "Có", "Không", 5, 50, 60),
@@ -51,12 +52,12 @@ def test_a_unit_s_breakdown_explains_every_point(db: Database, tmp_path: Path) -
     code = page.table[page.table["Đơn vị"] == "Xã Thông Nông"].iloc[0]["Mã đơn vị"]
     page.unit.value = code
     detail = page.detail.value
-    criteria = load_criteria()
+    criteria = tt22()
     for indicator in criteria.indicators:
         assert escape(indicator.name) in detail  # every indicator, with its rule and document
     assert "Thông tư 22/2020/TT-BGDĐT" in detail and "chưa có số liệu" in detail
     assert "Còn thiếu" in detail and "để đạt Trung bình" in detail
-    assert "Có quy định khuyến khích học tập (mất 10 điểm)" in detail
+    assert "(mất 10 điểm)" in detail  # where the points were lost, largest first
 
 
 def test_the_excel_export_reads_back(db: Database, tmp_path: Path) -> None:
@@ -76,7 +77,7 @@ def test_the_excel_export_reads_back(db: Database, tmp_path: Path) -> None:
 
 
 def test_detail_needs_no_database() -> None:
-    criteria = load_criteria()
+    criteria = load_criteria(TT22)
     row = {"Đơn vị": "Xã A", "Tổng điểm": 84.0, "Xếp loại": "Khá", "Hạng trong loại": 2,
            "Hạng chung": 3, "Loại đơn vị": "Xã, phường",
            "Còn thiếu để lên mức": "1 điểm để đạt Tốt"}  # fmt: skip
@@ -116,16 +117,16 @@ def test_a_unit_s_members_show_names_only_with_consent(db: Database, tmp_path: P
 def test_choosing_another_year_scores_it_again(db: Database, tmp_path: Path) -> None:
     from hoctap.apps.leaderboard import periods_with_data
 
-    criteria = load_criteria()
+    criteria = tt22()
     rows = [("Xã Hưng Đạo", 2025, "Có", "Có", 10, 100, 100)]
     import_self_assessment(db, write_xlsx(tmp_path / "t.xlsx", rows, header=HEADER), criteria)
     years = periods_with_data(db)
     assert 2025 in years
     asked: list[int] = []
 
-    def load(year: int):
+    def load(year: int, name: str):
         asked.append(year)
-        return award_table(db, criteria, year), None
+        return award_table(db, criteria, year), None, criteria
 
     page = Leaderboard(award_table(db, criteria, 2026), criteria, 2026, None, years, load)
     before = float(page.table.loc[page.table["Đơn vị"] == "Xã Hưng Đạo", "Tổng điểm"].iloc[0])
@@ -135,7 +136,7 @@ def test_choosing_another_year_scores_it_again(db: Database, tmp_path: Path) -> 
     page.reload.click()
     assert asked == [2025, 2025]
 
-    def broken(year: int):
+    def broken(year: int, name: str):
         raise HoctapError("Sổ điểm không mở được.", "Kiểm tra HOCTAP_GRADEBOOK_URL.")
 
     page.load = broken

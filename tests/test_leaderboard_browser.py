@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from hoctap.awards.criteria import load_criteria
 from hoctap.awards.measures import this_year
+from hoctap.awards.selection import select_criteria
 from hoctap.awards.selfassessment import seed_demo_self_assessments
 from hoctap.people.units import open_province_database
 from hoctap.settings import Settings
@@ -32,7 +32,7 @@ def test_a_judge_filters_opens_a_unit_and_exports(home: Path, tmp_path: Path) ->
     from openpyxl import load_workbook
 
     db = open_province_database(Settings.from_env({"HOCTAP_HOME": str(home)}))
-    seed_demo_self_assessments(db, load_criteria(), this_year())
+    seed_demo_self_assessments(db, select_criteria(None, this_year()), this_year())
     db.close()
     token = "judges-only-123"
     with running(home, "--no-lab", "--token", token) as platform, chromium() as browser:
@@ -62,11 +62,12 @@ def test_a_judge_filters_opens_a_unit_and_exports(home: Path, tmp_path: Path) ->
         rows = page.locator(VISIBLE_TABLE).first.locator("tbody tr")
         assert rows.count() == 56  # the communes only
         first_commune = rows.first.locator("td").nth(2).inner_text()
-        details = page.locator("select").nth(3)
+        details = page.locator("select").nth(4)  # after year, kind, level and criteria
         details.select_option(index=1)
         page.get_by_text("Cách tính").wait_for()
         assert first_commune in page.inner_text("body")
-        assert "Thông tư 22/2020/TT-BGDĐT" in page.inner_text("body")
+        body = page.inner_text("body")
+        assert "Thông tư 22/2020/TT-BGDĐT" in body and "mô phỏng" in body  # what scored it
         page.get_by_role("button", name="Xuất Excel (bảng đang xem)").click()
         with page.expect_download() as download:
             page.get_by_text("Tải tệp").click()

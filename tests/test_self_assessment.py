@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from hoctap.awards.criteria import load_criteria
 from hoctap.awards.selfassessment import import_self_assessment
 from hoctap.cli import app
 from hoctap.db import Database
 from hoctap.db.models import SelfAssessment
 from hoctap.errors import ImportRejected
+from tests.support.awards import tt22
 from tests.support.sheets import SELF_ASSESSMENT_HEADER as HEADER
 from tests.support.sheets import write_xlsx
 
@@ -30,13 +30,13 @@ def test_a_good_sheet_is_imported_and_a_blank_cell_stays_missing(db: Database, t
         ("Sở Y tế", 2026, "Không", "Có", "", 60, "70,5"),
     ]
     path = write_xlsx(tmp_path / "tu-danh-gia.xlsx", rows, header=HEADER)
-    report = import_self_assessment(db, path, load_criteria())
+    report = import_self_assessment(db, path, tt22())
     assert (report.units, report.lines, report.period) == (2, 9, 2026)
     saved = lines(db)
     assert sorted(v for (_, _, k), v in saved.items() if k == "ke_hoach_hoc_tap") == [0.0, 1.0]
     assert sorted(v for (_, _, k), v in saved.items() if k == "cong_dan_hoc_tap") == [70.5, 80.0]
     # The same sheet again replaces, it does not add.
-    import_self_assessment(db, path, load_criteria())
+    import_self_assessment(db, path, tt22())
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(SelfAssessment)) == 9
 
@@ -49,10 +49,10 @@ def test_bad_cells_are_listed_and_nothing_is_written(db: Database, tmp_path: Pat
     ]
     path = write_xlsx(tmp_path / "tu-danh-gia.xlsx", rows, header=HEADER)
     with pytest.raises(ImportRejected) as caught:
-        import_self_assessment(db, path, load_criteria())
+        import_self_assessment(db, path, tt22())
     found = {(p.row, p.column): p for p in caught.value.problems}
     assert (2, "Đơn vị") in found and "không tìm thấy đơn vị" in found[(2, "Đơn vị")].message
-    assert "Có hoặc Không" in found[(3, "Có kế hoạch học tập của đơn vị")].hint
+    assert "Có hoặc Không" in found[(3, HEADER[2])].hint
     assert "từ 0 đến 10" in found[(3, HEADER[4])].hint
     assert "từ 0 đến 100" in found[(3, HEADER[5])].hint
     assert "Ghi một số" in found[(3, HEADER[6])].hint
@@ -70,7 +70,7 @@ def test_demo_self_assessments_spread_and_leave_real_sheets_alone(db: Database, 
     from hoctap.awards.report import award_table
     from hoctap.awards.selfassessment import DEMO_SOURCE, seed_demo_self_assessments
 
-    criteria = load_criteria()
+    criteria = tt22()
     import_self_assessment(
         db, write_xlsx(tmp_path / "t.xlsx", [("Sở Y tế", 2026, "Không", "Không", 0, 0, 0)],
                        header=HEADER), criteria,

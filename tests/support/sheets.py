@@ -16,11 +16,11 @@ ROSTER_HEADER = [column.header for column in ROSTER_COLUMNS]
 SELF_ASSESSMENT_HEADER = [
     "Đơn vị",
     "Năm",
-    "Có kế hoạch học tập của đơn vị",
-    "Có quy định khuyến khích học tập",
-    "Kinh phí, trang thiết bị cho học tập (đơn vị tự chấm 0-10)",
-    "Thành viên có kế hoạch tự học hằng năm (%)",
-    'Thành viên đáp ứng năng lực "Công dân học tập" (%)',
+    "Có chủ trương hoặc kế hoạch cho thành viên học tập thường xuyên",
+    "Có quy định động viên, khuyến khích thành viên học tập",
+    "Đầu tư nguồn lực cho học tập (đơn vị tự chấm 0-10)",
+    "Thành viên có kế hoạch tự học, tự bồi dưỡng được phê duyệt (%)",
+    'Thành viên đáp ứng năng lực, phẩm chất "Công dân học tập" (%)',
 ]
 """A unit's self-assessment sheet, as the units fill it in."""
 

@@ -18,6 +18,7 @@ import pandas as pd
 
 from hoctap.awards.criteria import Criteria
 from hoctap.awards.levels import NOT_REACHED
+from hoctap.awards.selection import Selection
 from hoctap.errors import HoctapError
 from hoctap.text import format_decimal
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
 ALL = "Tất cả"
 COLOURS = {"Tốt": "#1b5e20", "Khá": "#2e75b6", "Trung bình": "#b26a00", NOT_REACHED: "#8a1c1c"}
+DEFAULT_CHOICE = "Mặc định: văn bản đang có hiệu lực cho từng loại đơn vị"
 _STYLE = """
 <style>
 .hoctap-board { font-family: "Noto Sans", "Segoe UI", Arial, sans-serif; }
@@ -94,17 +96,21 @@ def charts_html(view: pd.DataFrame, top: int = 10) -> str:
     if view.empty:
         return ""
     best = view.head(top)
+    # A province's own award may count more than 100 points.
+    scale = max(100, 10 * -(-int(view["Tổng điểm"].max()) // 10))
     bars = "".join(
         f"<tr><td>{escape(str(r['Đơn vị']))}</td><td class='num'>"
         f"{format_decimal(float(r['Tổng điểm']))}</td><td><span class='bar' "
-        f"style='width:{12 * float(r['Tổng điểm']) / 100:.2f}rem'></span></td></tr>"
+        f"style='width:{12 * float(r['Tổng điểm']) / scale:.2f}rem'></span></td></tr>"
         for r in best.to_dict("records")
     )
-    bands = pd.cut(view["Tổng điểm"], bins=range(0, 101, 10), right=False, include_lowest=True)
+    bands = pd.cut(
+        view["Tổng điểm"], bins=range(0, scale + 1, 10), right=False, include_lowest=True
+    )
     counts = bands.value_counts().sort_index()
     most = max(int(counts.max()), 1)
     spread = "".join(
-        f"<tr><td>{int(b.left)}–{int(b.right) if b.right < 100 else 100}</td>"
+        f"<tr><td>{int(b.left)}–{int(b.right) if b.right < scale else scale}</td>"
         f"<td class='num'>{n}</td><td><span class='bar' style='width:{12 * n / most:.2f}rem'>"
         "</span></td></tr>"
         for b, n in counts.items()
@@ -250,7 +256,8 @@ def roster_members(db: Database, period: int) -> Members:
     return members
 
 
-Loader = Callable[[int], tuple[pd.DataFrame, Members | None]]
+Loader = Callable[[int, str], tuple[pd.DataFrame, Members | None, Selection]]
+"""(year, criteria name or "" for the default) -> table, members, the criteria used."""
 
 _FIRST = "hoctap-first"
 _LIVE = "hoctap-live"
@@ -268,11 +275,12 @@ class Leaderboard:
     def __init__(
         self,
         table: pd.DataFrame,
-        criteria: Criteria,
+        criteria: Selection,
         period: int,
         members: Members | None = None,
         periods: list[int] | None = None,
         load: Loader | None = None,
+        choices: list[tuple[str, str]] | None = None,
     ) -> None:
         self.members = members
         self.table = table
@@ -281,12 +289,19 @@ class Leaderboard:
         self.load = load
         self.changed = False
         self.computed = _now_text()
-        levels = [ALL, *[name for name, _ in criteria.levels], NOT_REACHED]
         self.year = widgets.Dropdown(
             description="Năm", options=sorted({*(periods or []), period}), value=period
         )
+        self.choice = widgets.Dropdown(
+            description="Tiêu chí",
+            options=choices
+            or [(DEFAULT_CHOICE, "")]
+            + [(f"{c.title} ({c.status_label})", c.name) for c in criteria.files if criteria.named],
+            value=criteria.files[0].name if criteria.named else "",
+            layout={"width": "32rem"},
+        )
         self.kind = widgets.Dropdown(description="Loại đơn vị", options=self._kinds())
-        self.level = widgets.Dropdown(description="Xếp loại", options=levels)
+        self.level = widgets.Dropdown(description="Xếp loại", options=self._levels())
         self.search = widgets.Text(description="Tìm đơn vị", placeholder="gõ có dấu hay không")
         self.unit = widgets.Dropdown(description="Chi tiết", options=[], layout={"width": "32rem"})
         wide = {"width": "auto"}
@@ -305,6 +320,7 @@ class Leaderboard:
         for control in (self.kind, self.level, self.search):
             control.observe(lambda _c: self.refresh(user=True), "value")
         self.year.observe(lambda _c: self.recompute(), "value")
+        self.choice.observe(lambda _c: self.recompute(), "value")
         self.unit.observe(lambda _c: self.show_unit(), "value")
         self.export.on_click(lambda _b: self.export_view())
         self.reload.on_click(lambda _b: self.recompute())
@@ -313,6 +329,7 @@ class Leaderboard:
             [
                 self.title,
                 widgets.HBox([self.year, self.kind, self.level, self.search]),
+                self.choice,
                 self.summary,
                 widgets.HBox([self.export, self.reload, self.link]),
             ]
@@ -323,11 +340,33 @@ class Leaderboard:
     def _kinds(self) -> list[str]:
         return [ALL, *sorted(set(self.table["Loại đơn vị"]))]
 
+    def _names_of_levels(self) -> list[str]:
+        names: list[str] = []
+        for criteria in self.criteria.files:
+            names += [n for n, _ in criteria.levels if n not in names]
+        return [*names, NOT_REACHED]
+
+    def _levels(self) -> list[str]:
+        return [ALL, *self._names_of_levels()]
+
+    def criteria_of(self, row: dict[str, Any]) -> Criteria:
+        from hoctap.awards.report import CRITERIA_COLUMN
+
+        name = row.get(CRITERIA_COLUMN)
+        return next((c for c in self.criteria.files if c.name == name), self.criteria.files[0])
+
     def title_html(self) -> str:
+        said = "".join(f"<li>{escape(line)}</li>" for line in self.criteria.lines())
+        warning = (
+            "<p class='missing'>Có phần <b>mô phỏng</b> hoặc tiêu chí riêng của tỉnh: không "
+            "phải điểm theo văn bản (xem từng dòng dưới đây).</p>"
+            if self.criteria.simulated
+            else ""
+        )
         return (
             f"<h1>Xếp loại “Đơn vị học tập” năm {self.period}</h1>"
-            "<p class='note'>Điểm theo tiêu chí trong grading/awards.yaml (mô phỏng Thông tư "
-            "22/2020/TT-BGDĐT). Chọn một đơn vị ở ô “Chi tiết” để xem từng chỉ số. "
+            f"{warning}<p class='note'>Bộ tiêu chí đã dùng:</p><ul class='note'>{said}</ul>"
+            "<p class='note'>Chọn một đơn vị ở ô “Chi tiết” để xem từng chỉ số. "
             f"Số liệu tính lúc {self.computed}.</p>"
         )
 
@@ -353,8 +392,7 @@ class Leaderboard:
         self.summary.value = (
             f"<div class='hoctap-board'><p>{len(view)} đơn vị: "
             + ", ".join(
-                f"{badge(name)} {int(counts.get(name, 0))}"
-                for name in [*[n for n, _ in self.criteria.levels], NOT_REACHED]
+                f"{badge(name)} {int(counts.get(name, 0))}" for name in self._names_of_levels()
             )
             + "</p></div>"
         )
@@ -377,7 +415,7 @@ class Leaderboard:
             f"<div class='hoctap-board'><p>Đang tính điểm năm {year}, xin chờ…</p></div>"
         )
         try:
-            self.table, self.members = self.load(year)
+            self.table, self.members, self.criteria = self.load(year, str(self.choice.value))
         except HoctapError as error:
             self.summary.value = (
                 f"<div class='hoctap-board'><p class='missing'>Chưa tính được điểm năm {year}: "
@@ -386,10 +424,13 @@ class Leaderboard:
             return
         self.period = year
         self.computed = _now_text()
-        kind = self.kind.value
+        kind, level = self.kind.value, self.level.value
         with self.kind.hold_trait_notifications():
             self.kind.options = self._kinds()
             self.kind.value = kind if kind in self.kind.options else ALL
+        with self.level.hold_trait_notifications():
+            self.level.options = self._levels()
+            self.level.value = level if level in self.level.options else ALL
         self.detail.value = ""
         self.refresh(user=True)
 
@@ -400,7 +441,7 @@ class Leaderboard:
         row = self.table[self.table["Mã đơn vị"] == self.unit.value].iloc[0].to_dict()
         people = members_html(self.members(str(self.unit.value))) if self.members else ""
         self.detail.value = (
-            f"<div class='hoctap-board'>{detail_html(row, self.criteria)}{people}</div>"
+            f"<div class='hoctap-board'>{detail_html(row, self.criteria_of(row))}{people}</div>"
         )
 
     def export_view(self) -> None:
@@ -448,23 +489,33 @@ def periods_with_data(db: Database) -> list[int]:
     return sorted({*years, this_year()})
 
 
-def build(period: int | None = None) -> Leaderboard | widgets.Widget:
-    from hoctap.awards.criteria import load_criteria
+def criteria_choices() -> list[tuple[str, str]]:
+    """The chooser's options: the default (texts in force by kind), then every file by title."""
+    from hoctap.awards.criteria import criteria_folder, criteria_names, load_criteria
+
+    folder = criteria_folder()
+    found = [load_criteria(folder / f"{n}.yaml") for n in criteria_names(folder)]
+    return [(DEFAULT_CHOICE, "")] + [(f"{c.title} ({c.status_label})", c.name) for c in found]
+
+
+def build(period: int | None = None, criteria: str = "") -> Leaderboard | widgets.Widget:
     from hoctap.awards.measures import this_year
     from hoctap.awards.report import award_table
+    from hoctap.awards.selection import select_criteria
     from hoctap.people.units import open_province_database
 
     year = period or this_year()
     try:
-        criteria = load_criteria()
+        choices = criteria_choices()
         # Open for the page's life: a unit's members are read when asked.
         db = open_province_database()
 
-        def load(chosen: int) -> tuple[pd.DataFrame, Members | None]:
-            return award_table(db, criteria, chosen), roster_members(db, chosen)
+        def load(chosen: int, name: str) -> tuple[pd.DataFrame, Members | None, Selection]:
+            selection = select_criteria(name or None, chosen)
+            return award_table(db, selection, chosen), roster_members(db, chosen), selection
 
-        table, members = load(year)
-        return Leaderboard(table, criteria, year, members, periods_with_data(db), load)
+        table, members, selection = load(year, criteria)
+        return Leaderboard(table, selection, year, members, periods_with_data(db), load, choices)
     except HoctapError as error:
         return widgets.HTML(f"<p>{escape(error.message)} {escape(error.hint)}</p>")
 

@@ -29,7 +29,7 @@ class Linear:
 
     def describe(self) -> str:
         return (
-            f"tỉ lệ thuận: {format_decimal(self.low)} → 0 điểm, "
+            f"tỷ lệ thuận: {format_decimal(self.low)} → 0 điểm, "
             f"{format_decimal(self.high)} trở lên → {format_decimal(self.points)} điểm"
         )
 

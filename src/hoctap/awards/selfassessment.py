@@ -13,8 +13,9 @@ from pathlib import Path
 
 from sqlalchemy import delete
 
-from hoctap.awards.criteria import Criteria, Indicator
+from hoctap.awards.criteria import Indicator
 from hoctap.awards.points import Linear, YesNo
+from hoctap.awards.selection import Selection
 from hoctap.db import Database
 from hoctap.db.models import SelfAssessment
 from hoctap.errors import ImportRejected, RowProblem
@@ -32,18 +33,25 @@ class SelfAssessmentReport:
     period: int
 
 
-def columns(criteria: Criteria) -> list[Column]:
+def columns(criteria: Selection) -> list[Column]:
     """The sheet's columns: unit, year, then each self-assessed indicator (by name or key)."""
     fixed = [
         Column("unit", "Đơn vị", ("Tên đơn vị", "Mã đơn vị", "Unit"), True),
         Column("period", "Năm", ("Năm đánh giá", "Kỳ", "Period")),
     ]
     lines = [
-        Column(i.key, i.name, (i.measure.split(":", 1)[1], i.key))
-        for i in criteria.indicators
-        if i.self_assessed
+        Column(i.key, i.name, (i.measure.split(":", 1)[1], i.key)) for i in sheet_lines(criteria)
     ]
     return fixed + lines
+
+
+def sheet_lines(criteria: Selection) -> list[Indicator]:
+    """The self-assessed indicators, one per sheet line (files sharing a line share a column)."""
+    found: dict[str, Indicator] = {}
+    for indicator in criteria.indicators:
+        if indicator.self_assessed:
+            found.setdefault(indicator.measure, indicator)
+    return list(found.values())
 
 
 def _value(indicator: Indicator, raw: object) -> tuple[float | None, str]:
@@ -69,7 +77,7 @@ def _value(indicator: Indicator, raw: object) -> tuple[float | None, str]:
 def import_self_assessment(
     db: Database,
     path: Path,
-    criteria: Criteria,
+    criteria: Selection,
     period: int | None = None,
     sheet: str | None = None,
 ) -> SelfAssessmentReport:
@@ -77,7 +85,7 @@ def import_self_assessment(
     from hoctap.people.units import load_matcher
 
     table = read_table(path, columns(criteria), sheet)
-    wanted = {i.key: i for i in criteria.indicators if i.self_assessed}
+    wanted = {i.key: i for i in sheet_lines(criteria)}
     year_default = period or datetime.now().year
     problems: list[RowProblem] = []
     rows: list[tuple[int, int, dict[str, float]]] = []
@@ -180,7 +188,7 @@ def demo_strength(period: int, unit_code: str) -> tuple[random.Random, bool, flo
     return rng, sent, rng.choice(DEMO_STRENGTHS)
 
 
-def seed_demo_self_assessments(db: Database, criteria: Criteria, period: int) -> int:
+def seed_demo_self_assessments(db: Database, criteria: Selection, period: int) -> int:
     """Generated self-assessments for the demo: every level represented, some units missing.
 
     Only units without a real sheet for the period get one, so a province's own data is never
@@ -202,9 +210,10 @@ def seed_demo_self_assessments(db: Database, criteria: Criteria, period: int) ->
             if unit.id in have:
                 continue
             rng, sent, strength = demo_strength(period, unit.code)
-            if not sent:
+            own = criteria.for_kind(unit.kind)
+            if not sent or own is None:
                 continue  # one unit in ten has not sent its sheet
-            for indicator in criteria.indicators:
+            for indicator in own.indicators:
                 if not indicator.self_assessed or rng.random() < 0.05:
                     continue  # now and then a line left blank
                 if isinstance(indicator.rule, YesNo):

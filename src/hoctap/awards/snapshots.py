@@ -9,8 +9,8 @@ from datetime import datetime
 import pandas as pd
 from sqlalchemy import select
 
-from hoctap.awards.criteria import Criteria
 from hoctap.awards.report import award_table
+from hoctap.awards.selection import Selection
 from hoctap.db import Database
 from hoctap.db.models import AwardSnapshot
 from hoctap.errors import HoctapError
@@ -24,10 +24,12 @@ class Snapshot:
     frozen_at: datetime
     criteria_digest: str
     table: pd.DataFrame
+    criteria_name: str = ""
 
 
-def freeze(db: Database, criteria: Criteria, period: int, by: str) -> Snapshot:
-    """Store the current ranking for the period, with the criteria's hash and the time."""
+def freeze(db: Database, criteria: Selection, period: int, by: str) -> Snapshot:
+    """Store the current ranking for the period, with the criteria's name and hash and the
+    time."""
     if not by.strip():
         raise HoctapError("Cần tên người chốt kết quả.", "Thêm --by 'Họ và tên'.")
     table = award_table(db, criteria, period)
@@ -37,6 +39,7 @@ def freeze(db: Database, criteria: Criteria, period: int, by: str) -> Snapshot:
             period=period,
             frozen_by=by.strip(),
             criteria_digest=criteria.digest,
+            criteria_name=criteria.name,
             table=json.dumps(data, ensure_ascii=False, default=float),
         )
         session.add(row)
@@ -59,14 +62,22 @@ def latest(db: Database, period: int, snapshot_id: int | None = None) -> Snapsho
             )
         table = pd.DataFrame(json.loads(row.table))
         return Snapshot(
-            row.id, row.period, row.frozen_by, row.frozen_at, row.criteria_digest, table
+            row.id,
+            row.period,
+            row.frozen_by,
+            row.frozen_at,
+            row.criteria_digest,
+            table,
+            row.criteria_name,
         )
 
 
 DIFF_COLUMNS = ["Mã đơn vị", "Đơn vị", "Đã chốt", "Hiện nay", "Thay đổi"]
 
 
-def diff(db: Database, criteria: Criteria, period: int) -> tuple[Snapshot, list[dict[str, object]]]:
+def diff(
+    db: Database, criteria: Selection, period: int
+) -> tuple[Snapshot, list[dict[str, object]]]:
     """What would change if the period were ranked again now: per unit, total, level and rank."""
     snapshot = latest(db, period)
     now = award_table(db, criteria, period).set_index("Mã đơn vị")

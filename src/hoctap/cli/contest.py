@@ -116,7 +116,7 @@ def rank_forms(
         typer.Option(
             "--roster",
             help="Danh sách đơn vị (cột Đơn vị, Số thành viên) hoặc danh sách người "
-            "(cột Đơn vị), để tính tỉ lệ tham gia.",
+            "(cột Đơn vị), để tính tỷ lệ tham gia.",
         ),
     ] = None,
     group_prizes: Annotated[
@@ -194,7 +194,7 @@ def contest_results(
     groups: Annotated[bool, typer.Option("--groups", help="Thêm bảng giải tập thể.")] = False,
     roster: Annotated[
         Path | None,
-        typer.Option("--roster", help="Danh sách đơn vị và số thành viên, cho tỉ lệ tham gia."),
+        typer.Option("--roster", help="Danh sách đơn vị và số thành viên, cho tỷ lệ tham gia."),
     ] = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,

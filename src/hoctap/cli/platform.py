@@ -56,15 +56,15 @@ def demo(
         f"(người giả lập): {report.people_created} mới, {report.people_updated} cập nhật, "
         f"{report.people_unchanged} không đổi; tổng {report.people_total} học viên."
     )
-    from hoctap.awards.criteria import load_criteria
     from hoctap.awards.measures import this_year
+    from hoctap.awards.selection import select_criteria
     from hoctap.awards.selfassessment import seed_demo_self_assessments
     from hoctap.demo.activity import seed_demo_activity
     from hoctap.demo.forms import write_demo_forms
 
     year = this_year()
     with opened() as db:
-        lines = seed_demo_self_assessments(db, load_criteria(), year)
+        lines = seed_demo_self_assessments(db, select_criteria(None, year), year)
         if activity:
             done = seed_demo_activity(db, year, say=typer.echo)
     if lines:

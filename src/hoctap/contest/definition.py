@@ -242,7 +242,7 @@ def parse_contest(
         else:
             by = group.get("by", "participation")
             if by not in ("participation", "average"):
-                problems.add("group_prizes.by", "chọn participation (tỉ lệ tham gia) hoặc average")
+                problems.add("group_prizes.by", "chọn participation (tỷ lệ tham gia) hoặc average")
                 by = "participation"
             values["groups"] = GroupRules(
                 prizes=_int(group.get("prizes", 3), "group_prizes.prizes", problems) or 0,
@@ -356,7 +356,7 @@ def describe(contest: Contest, questions: list[Question]) -> list[str]:
     groups = contest.groups
     lines.append(
         f"  Giải tập thể: {groups.prizes} giải, xếp theo "
-        + ("tỉ lệ tham gia" if groups.by == "participation" else "điểm trung bình")
+        + ("tỷ lệ tham gia" if groups.by == "participation" else "điểm trung bình")
         + f"; đơn vị từ {groups.min_roster} thành viên."
     )
     return lines

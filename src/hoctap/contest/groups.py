@@ -11,7 +11,7 @@ from hoctap.contest.prizes import award
 from hoctap.contest.ranking import rank_entries
 from hoctap.contest.rules import GroupRules, RankKey, TieFlag
 
-_RATE = RankKey("participation", "rate", True, "tỉ lệ tham gia cao hơn")
+_RATE = RankKey("participation", "rate", True, "tỷ lệ tham gia cao hơn")
 _AVERAGE = RankKey("average", "average", True, "điểm trung bình cao hơn")
 
 

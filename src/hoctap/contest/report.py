@@ -56,7 +56,7 @@ def summary(result: RankedContest) -> list[str]:
     lines += [f"Lưu ý: {note}" for note in result.notes]
     if result.groups is not None and result.groups["Số thành viên"].isna().all():
         lines.append(
-            "Giải tập thể: chưa có số thành viên của các đơn vị nên chưa tính được tỉ lệ tham gia; "
+            "Giải tập thể: chưa có số thành viên của các đơn vị nên chưa tính được tỷ lệ tham gia; "
             "thêm --roster DANH_SACH.xlsx (cột Đơn vị, Số thành viên)."
         )
     return lines

@@ -40,7 +40,7 @@ GROUP_COLUMNS = [
     "Đơn vị",
     "Số người dự thi",
     "Số thành viên",
-    "Tỉ lệ tham gia (%)",
+    "Tỷ lệ tham gia (%)",
     "Số câu đúng trung bình",
     "Giải",
 ]
@@ -197,7 +197,7 @@ def _groups(
             "Đơn vị": [display.get(k) or k or "(không ghi đơn vị)" for k in standings["unit"]],
             "Số người dự thi": standings["participants"].to_numpy(),
             "Số thành viên": standings["members"].astype("Int64").reset_index(drop=True),
-            "Tỉ lệ tham gia (%)": (standings["rate"] * 100).round(1).to_numpy(),
+            "Tỷ lệ tham gia (%)": (standings["rate"] * 100).round(1).to_numpy(),
             "Số câu đúng trung bình": standings["average"].round(2).to_numpy(),
             "Giải": standings["prize"].to_numpy(),
         }

@@ -205,7 +205,9 @@ class AwardSnapshot(Base):
     frozen_by: Mapped[str] = mapped_column(String(200))
     frozen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     criteria_digest: Mapped[str] = mapped_column(String(64))
-    """SHA-256 of the criteria file the ranking was made with."""
+    """SHA-256 of the criteria file(s) the ranking was made with."""
+    criteria_name: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    """Which criteria: a file's name, or ``mặc định:`` and the files used for the kinds."""
     table: Mapped[str] = mapped_column(Text)
     """The award table as JSON records, exactly as ranked then."""
 

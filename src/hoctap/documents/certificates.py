@@ -136,7 +136,7 @@ def contest_batches(db: Database, contest: str, unit: str | None = None) -> list
             key = unit_key(str(row["Đơn vị"]))
             if only and key != only:
                 continue
-            rate = row["Tỉ lệ tham gia (%)"]
+            rate = row["Tỷ lệ tham gia (%)"]
             shown_rate = "" if rate != rate else format_decimal(float(rate))
             chosen.append(
                 Recipient(

@@ -189,7 +189,7 @@ def parse_documents(raw: object, source: str) -> DocumentSettings:
             )
         value = item.get("target")
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 100:
-            read.problems.append(f"{where}target: cần một tỉ lệ phần trăm từ 1 đến 100.")
+            read.problems.append(f"{where}target: cần một tỷ lệ phần trăm từ 1 đến 100.")
             value = 0
         targets.append(
             Target(

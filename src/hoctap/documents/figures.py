@@ -5,7 +5,7 @@ attempts, the award rankings and the self-assessments, into plain data (``Report
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from hoctap.awards.levels import DEFAULT_LEVELS, NOT_REACHED
@@ -132,7 +132,11 @@ class AwardFigures:
     frozen_by: str = ""
     frozen_at: datetime | None = None
     thresholds: tuple[tuple[str, float], ...] = DEFAULT_LEVELS
-    """Each level and its lowest total, highest first (``grading/awards.yaml``)."""
+    """Each level and its lowest total, highest first (the criteria files' ``levels``)."""
+    criteria: tuple[str, ...] = ()
+    """Which criteria produced the table, one sentence per file (``Selection.lines``)."""
+    simulated: bool = False
+    """Whether any of them simulates or is the province's own, not a text's criteria."""
 
     @property
     def recognised(self) -> tuple[str, ...]:
@@ -249,7 +253,7 @@ def _contests(db: Database, span: Window, unit_of: Mapping[int, str]) -> list[Co
                     GroupWinner(
                         str(r["Đơn vị"]),
                         int(r["Số người dự thi"]),
-                        _rate(r.get("Tỉ lệ tham gia (%)")),
+                        _rate(r.get("Tỷ lệ tham gia (%)")),
                         str(r[prize_column]),
                     )
                     for _, r in chosen.iterrows()
@@ -281,18 +285,30 @@ def _rate(value: object) -> float | None:
 
 
 def _awards(db: Database, year: int) -> AwardFigures | None:
-    from hoctap.awards.criteria import load_criteria
     from hoctap.awards.report import award_table
-    from hoctap.awards.snapshots import latest
+    from hoctap.awards.selection import DEFAULT, select_criteria
+    from hoctap.awards.snapshots import Snapshot, latest
 
-    frozen_by, frozen_at = "", None
-    criteria = load_criteria()
+    frozen_by, frozen_at, name = "", None, None
+    snapshot: Snapshot | None
     try:
         snapshot = latest(db, year)
-        table = snapshot.table
-        frozen_by, frozen_at = snapshot.frozen_by, snapshot.frozen_at
     except HoctapError:
+        snapshot = None
+    if snapshot is not None:
+        frozen_by, frozen_at = snapshot.frozen_by, snapshot.frozen_at
+        if snapshot.criteria_name and not snapshot.criteria_name.startswith(DEFAULT):
+            name = snapshot.criteria_name
+    try:
+        criteria = select_criteria(name, year)
+    except HoctapError:
+        criteria = None
+    if snapshot is not None:
+        table = snapshot.table
+    elif criteria is not None:
         table = award_table(db, criteria, year)
+    else:
+        return None  # no criteria for the year and nothing frozen: nothing to report
     if table.empty:
         return None
     from hoctap.people.units import KINDS
@@ -309,7 +325,22 @@ def _awards(db: Database, year: int) -> AwardFigures | None:
         )
         for _, r in table.iterrows()
     )
-    return AwardFigures(rows, frozen_by, frozen_at, criteria.levels)
+    if criteria is None:
+        assert snapshot is not None
+        return AwardFigures(
+            rows, frozen_by, frozen_at, criteria=(f"Bộ tiêu chí: {snapshot.criteria_name}.",)
+        )
+    levels: list[tuple[str, float]] = []
+    for used in criteria.files:
+        levels += [lv for lv in used.levels if lv[0] not in {n for n, _ in levels}]
+    return AwardFigures(
+        rows,
+        frozen_by,
+        frozen_at,
+        tuple(levels),
+        tuple(criteria.lines()),
+        criteria.simulated,
+    )
 
 
 def gather(db: Database, span: Window, unit: str | None = None) -> ReportFigures:
@@ -352,7 +383,7 @@ def gather(db: Database, span: Window, unit: str | None = None) -> ReportFigures
     awards = _awards(db, span.year)
     if awards is not None and only is not None:
         mine = tuple(r for r in awards.rows if r.code == only.code)
-        awards = AwardFigures(mine, awards.frozen_by, awards.frozen_at, awards.thresholds)
+        awards = replace(awards, rows=mine)
     return ReportFigures(
         window=span,
         units=tuple(units),

@@ -92,7 +92,7 @@ def contest_section(figures: ReportFigures, count: Numbering) -> tuple[list[Bloc
                     (
                         Column("Đơn vị", width=2.6),
                         Column("Số người dự thi", kind="int"),
-                        Column("Tỉ lệ tham gia (%)", kind="decimal"),
+                        Column("Tỷ lệ tham gia (%)", kind="decimal"),
                         Column("Giải", width=1.0),
                     ),
                     ((g.unit, g.participants, g.rate, g.prize) for g in groups),
@@ -105,7 +105,7 @@ def contest_section(figures: ReportFigures, count: Numbering) -> tuple[list[Bloc
             blocks.append(
                 Chart(
                     count.chart(
-                        f"Tỉ lệ học viên dự thi theo đơn vị"
+                        f"Tỷ lệ học viên dự thi theo đơn vị"
                         f"{': xã, phường' if chart_units is commune else ''} – {contest.title}"
                     ),
                     "bars",
@@ -172,7 +172,10 @@ def award_section(figures: ReportFigures, count: Numbering) -> tuple[list[Block]
         f"{format_int(recognised)} đơn vị ({pct(share(recognised, len(awards.rows)))}) xếp loại "
         f"từ {awards.recognised[-1]} trở lên."
     )
-    blocks += [Paragraph(text), Paragraph(status, note=True)]
+    said = "Bộ tiêu chí đã dùng: " + " ".join(awards.criteria)
+    if awards.simulated:
+        said += " Có phần mô phỏng hoặc tiêu chí riêng của tỉnh: không phải điểm theo văn bản."
+    blocks += [Paragraph(text), Paragraph(status, note=True), Paragraph(said, note=True)]
     blocks.append(
         count.numbered(
             f"Xếp loại “Đơn vị học tập” năm {year} theo loại đơn vị",
@@ -183,7 +186,7 @@ def award_section(figures: ReportFigures, count: Numbering) -> tuple[list[Block]
             ),
             rows,
             total=("Cộng", len(all_levels), *(all_levels.count(lv) for lv in levels_shown)),
-            note="Xếp loại theo tiêu chí trong grading/awards.yaml (Thông tư 22/2020/TT-BGDĐT): "
+            note="Ngưỡng xếp loại: "
             + ", ".join(f"{name} từ {format_decimal(low)} điểm" for name, low in awards.thresholds)
             + ".",
         )

@@ -62,7 +62,7 @@ def training_section(
             Column("Đã nộp bài", "Số lượt học viên", "int"),
             Column("Đã chấm", "Số lượt học viên", "int"),
             Column("Đạt", "Số lượt học viên", "int"),
-            Column("Tỉ lệ đạt (%)", kind="decimal"),
+            Column("Tỷ lệ đạt (%)", kind="decimal"),
             Column("Điểm trung bình (%)", kind="decimal"),
         ),
         module_rows,
@@ -75,7 +75,7 @@ def training_section(
             "",
             mean(all_shares),
         ),
-        note=f"Tỉ lệ đạt: số học viên đạt học phần trên {format_int(members)} học viên trong danh "
+        note=f"Tỷ lệ đạt: số học viên đạt học phần trên {format_int(members)} học viên trong danh "
         "sách; điểm trung bình tính trên các bài đã chấm, theo phần trăm điểm tối đa.",
     )
     progress = unit_progress(figures)
@@ -108,7 +108,7 @@ def training_section(
             Column("Đã bắt đầu", "Số học viên tham gia", "int"),
             Column("Đã nộp bài", "Số học viên tham gia", "int"),
             Column("Đạt đủ các học phần", "Số học viên tham gia", "int", 1.1),
-            Column("Tỉ lệ đạt đủ (%)", kind="decimal"),
+            Column("Tỷ lệ đạt đủ (%)", kind="decimal"),
             Column("Điểm trung bình (%)", kind="decimal"),
         ),
         unit_rows,
@@ -143,7 +143,7 @@ def training_section(
             if len(part) > 1:
                 blocks.append(
                     Chart(
-                        count.chart(f"Tỉ lệ học viên đã nộp bài theo đơn vị: {title}"),
+                        count.chart(f"Tỷ lệ học viên đã nộp bài theo đơn vị: {title}"),
                         "bars",
                         tuple(short_name(r.unit.name) for r in part),
                         tuple(float(share(r.submitted, r.members) or 0.0) for r in part),
