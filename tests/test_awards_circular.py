@@ -213,3 +213,13 @@ def test_a_frozen_ranking_records_the_criteria_by_name(sheets: Database) -> None
     result = CliRunner().invoke(app, ["awards", "diff", "--period", "2023"])
     assert result.exit_code == 0 and "xuat-sac-tinh" in result.stderr
     assert not math.isnan(float(named.table.iloc[0]["Tổng điểm"]))
+
+
+def test_a_sheet_with_the_earlier_column_names_still_reads(db: Database, tmp_path: Path) -> None:
+    from hoctap.awards.selfassessment import import_self_assessment
+
+    earlier = ["Đơn vị", "Năm", "Có kế hoạch học tập của đơn vị",
+               "Thành viên chấp hành kỷ luật lao động (%)"]  # fmt: skip
+    path = write_xlsx(tmp_path / "cu.xlsx", [("Sở Y tế", 2023, "Có", 90)], header=earlier)
+    report = import_self_assessment(db, path, select_criteria(TT22, 2023))
+    assert (report.units, report.lines) == (1, 2)

@@ -49,6 +49,8 @@ class Indicator:
     """The document (and clause) the indicator comes from, or how the platform stands in for it."""
     chosen_by: str = ""
     """The key of the province's choice that switched ``measure`` to a platform measure."""
+    aliases: tuple[str, ...] = ()
+    """Other headers a self-assessment sheet may give the line (names of earlier versions)."""
 
     @property
     def points(self) -> float:
@@ -294,6 +296,7 @@ def parse_criteria(
                         rule,
                         str(raw.get("note", "")),
                         chosen_by,
+                        tuple(str(a) for a in raw.get("aliases") or ()),
                     )
                 )
         try:

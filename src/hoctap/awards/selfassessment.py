@@ -40,7 +40,8 @@ def columns(criteria: Selection) -> list[Column]:
         Column("period", "Năm", ("Năm đánh giá", "Kỳ", "Period")),
     ]
     lines = [
-        Column(i.key, i.name, (i.measure.split(":", 1)[1], i.key)) for i in sheet_lines(criteria)
+        Column(i.key, i.name, (i.measure.split(":", 1)[1], i.key, *i.aliases))
+        for i in sheet_lines(criteria)
     ]
     return fixed + lines
 
