@@ -110,7 +110,9 @@ def _figures(unit: UnitInfo | None = None) -> ReportFigures:
             AwardRow("04001", "Xã Hưng Đạo", "xa_phuong", 88.5, "Tốt", 1),
             AwardRow("04002", "Phường Thục Phán", "xa_phuong", 45.0, "Không đạt", 3),
             AwardRow("S-GD", "Sở Giáo dục và Đào tạo", "so_nganh", 72.0, "Khá", 2),
-        )
+        ),
+        criteria=("Xã, phường: Mô phỏng theo thang điểm Thông tư 22/2020 (mô phỏng).",),
+        simulated=True,
     )
     return ReportFigures(
         window=window(2026, None, None, TODAY),
@@ -183,6 +185,9 @@ def test_the_report_has_the_official_parts_numbered_sections_and_tables_that_add
     assert winners.rows[0][1] == "Đặng Thị Ưng" and "91/2025/QH15" in winners.note
     targets = next(t for t in tables if "chỉ tiêu" in t.title)
     assert [row[-1] for row in targets.rows] == ["Chưa đạt", "Đạt"]
+    said = [b.text for b in _blocks(document) if isinstance(b, Paragraph)]
+    criteria = next(t for t in said if t.startswith("Bộ tiêu chí đã dùng"))
+    assert "Mô phỏng theo thang điểm" in criteria and "không phải điểm theo văn bản" in criteria
     summary = [b.text for b in document.sections[-1].blocks if isinstance(b, Paragraph)]
     assert summary[0].startswith("- Bồi dưỡng: 5/9 học viên (55,6%)")
     assert "dưới 50% học viên tham gia, cần đôn đốc: Phường Thục Phán (33,3%)." in summary[0]
