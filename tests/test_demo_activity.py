@@ -1,6 +1,6 @@
 """The demo's year of activity: real nbgrader releases, grades in the gradebook, contest attempts.
 
-Slow: it releases the seven modules with nbgrader (one process, about ten seconds).
+Slow: it releases the eight modules with nbgrader (one process, about ten seconds).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The organiser's two commands on the demo data: the year's report (PDF and xlsx) and every
 certificate, checked against the database, and the workbook opened by LibreOffice.
 
-Slow: the demo releases the seven modules with nbgrader, and LibreOffice starts once.
+Slow: the demo releases the eight modules with nbgrader, and LibreOffice starts once.
 """
 
 from __future__ import annotations

@@ -66,6 +66,7 @@ def browser_log_in(context: Any, base: str, account: dict[str, str], target: str
 
 
 UNIT, TOTAL = SHOWN.index("Đơn vị"), SHOWN.index("Tổng điểm")
+OWN_AWARD = 'Xét tặng "Đơn vị học tập xuất sắc" của tỉnh (ví dụ) (tiêu chí riêng của tỉnh)'
 # The unit's total in the visible ranking table, or "" while it is not shown.
 TOTAL_OF = f"""unit => {{
     const row = [...document.querySelectorAll('table.hoctap-ranking tbody tr')]
@@ -142,6 +143,13 @@ def test_roles_and_a_module_from_fetch_to_the_judges_leaderboard(home: Path) -> 
         judges = browser.new_context()
         board = browser_log_in(judges, base, judge, f"{PAGES}/leaderboard.ipynb")
         unit = trainee_unit(settings, trainee["name"])
+        unit_total(board, unit)
+        # The circular's lines are the units' own self-assessment; the platform's modules count
+        # in the province's own award, which the judge chooses.
+        board.locator("select").nth(3).select_option(label=OWN_AWARD)
+        board.get_by_text("Tiêu chí riêng của tỉnh, không phải của Thông tư").first.wait_for(
+            timeout=90_000
+        )
         before = unit_total(board, unit)
         board.wait_for_timeout(5_000)  # the page checks its server every 4 s
         assert board.locator("#hoctap-connection").is_hidden()
