@@ -93,12 +93,13 @@ def test_the_table_says_which_criteria_and_text_made_it(sheets: Database, tmp_pa
     assert result.exit_code == 0, result.output
     said = result.stderr
     assert "Thông tư số 22/2020/TT-BGDĐT" in said and "theo văn bản" in said
-    assert "Xã, phường: Mô phỏng" in said and "Thông tư số 25/2023/TT-BGDĐT" in said
+    assert "Xã, phường: Mô phỏng" in said and "không áp dụng cho UBND xã" in said
     assert "các học phần trên hoctap được tính là chương trình bồi dưỡng bắt buộc: không" in (
         said.lower()
     )
     later = CliRunner().invoke(app, ["awards", "rank", "--period", "2026"])
     assert later.exit_code == 0 and "Thông tư số 24/2023/TT-BGDĐT" in later.stderr
+    assert "Xã, phường" in later.stderr.split("Thông tư số 24/2023")[0]  # UBND xã are in its scope
     assert "mô phỏng" in later.stderr and "thong-tu-22-2020.yaml" not in later.stderr
 
 

@@ -72,10 +72,8 @@ class Selection:
         out = []
         for criteria in self.files:
             kinds = self.kinds_of(criteria)
-            who = (
-                "mọi đơn vị" if kinds is None else ", ".join(KINDS.get(k, k).lower() for k in kinds)
-            )
-            line = f"{who.capitalize()}: {criteria.label}"
+            who = "Mọi đơn vị" if kinds is None else "; ".join(KINDS.get(k, k) for k in kinds)
+            line = f"{who}: {criteria.label}"
             if criteria.status_note:
                 line += f". {criteria.status_note}"
             if criteria.choices:
@@ -84,7 +82,7 @@ class Selection:
         if self.unscored:
             out.append(
                 f"Năm {self.period} chưa có bộ tiêu chí mặc định cho: "
-                + ", ".join(KINDS.get(k, k).lower() for k in self.unscored)
+                + "; ".join(KINDS.get(k, k) for k in self.unscored)
                 + "; các đơn vị này không có trong bảng (chọn một bộ bằng --criteria TÊN)."
             )
         return out
