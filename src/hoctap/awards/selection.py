@@ -75,7 +75,7 @@ class Selection:
             who = "Mọi đơn vị" if kinds is None else "; ".join(KINDS.get(k, k) for k in kinds)
             line = f"{who}: {criteria.label}"
             if criteria.status_note:
-                line += f". {criteria.status_note}"
+                line += f". {criteria.status_note.rstrip('.')}"
             if criteria.choices:
                 line += ". Lựa chọn của tỉnh: " + "; ".join(c.describe() for c in criteria.choices)
             out.append(line + f" (tệp {criteria.name}.yaml).")
