@@ -51,6 +51,7 @@ for name, command in (
     ("serve", platform.serve),
     ("hub", platform.hub),
     ("hub-service", platform.hub_service),
+    ("web", platform.web),
     ("backup", platform.backup),
     ("restore", platform.restore),
     ("info", platform.info),

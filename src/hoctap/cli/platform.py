@@ -164,6 +164,32 @@ def hub_service(
     raise typer.Exit(status)
 
 
+def web(
+    host: Annotated[
+        str, typer.Option(help="Địa chỉ nghe (127.0.0.1; 0.0.0.0 khi nginx ở máy khác).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Cổng của trang thi.")] = 8870,
+    workers: Annotated[
+        int, typer.Option(help="Số tiến trình phục vụ (chung cơ sở dữ liệu PostgreSQL).")
+    ] = 1,
+    base_url: Annotated[
+        str, typer.Option(help="Đường dẫn gốc (sau hub: /services/hoctap-thi/).")
+    ] = "/",
+    hub: Annotated[
+        bool,
+        typer.Option("--hub", help="Chạy như dịch vụ của JupyterHub: người thi đăng nhập hub."),
+    ] = False,
+) -> None:
+    """Chạy trang thi (không cần kernel cho mỗi người thi), trang kết quả công bố và xác minh giấy
+    chứng nhận. Ctrl-C để dừng."""
+    from hoctap.web.server import serve_web
+
+    with opened() as db:
+        settings = db.settings
+    status = serve_web(settings, host, port, workers, base_url, hub, say=typer.echo)
+    raise typer.Exit(status)
+
+
 def _backup_summary(rows: dict[str, int]) -> str:
     shown = [
         ("db/people", "học viên"),

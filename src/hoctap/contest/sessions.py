@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -64,6 +64,8 @@ class Paper:
     answers: dict[str, str]
     """Question name -> the saved answer, in the form the grading rules read."""
     holder: str
+    revisions: dict[str, int] = field(default_factory=dict)
+    """Question name -> how many changes the page had sent when this answer was saved."""
 
     def seconds_left(self, now: datetime) -> int:
         return max(0, int((self.deadline - now).total_seconds()))
@@ -80,6 +82,17 @@ class Result:
     duration: timedelta
     right: dict[str, bool]
     """Question name -> answered fully right (auto-graded questions only)."""
+
+
+class Stale(Refused):
+    """A save not newer than the answer stored: a replay, or an old save arriving late."""
+
+    def __init__(self, stored: int) -> None:
+        super().__init__(
+            "Câu trả lời này đã được gửi trước đó; lần gửi lại không được ghi.",
+            "Câu trả lời mới nhất của anh/chị vẫn được giữ.",
+        )
+        self.stored = stored
 
 
 def aware(moment: datetime) -> datetime:
@@ -265,6 +278,7 @@ def _paper(loaded: LoadedContest, attempt: Attempt) -> Paper:
         submitted_at=aware(attempt.submitted_at) if attempt.submitted_at else None,
         answers={a.question: a.answer for a in attempt.answers},
         holder=attempt.holder,
+        revisions={a.question: a.revision for a in attempt.answers},
     )
 
 
@@ -329,6 +343,50 @@ def open_attempt(
         except IntegrityError:
             continue
     raise Refused("Máy chủ đang bận.", "Tải lại trang sau ít giây.")
+
+
+def current_attempt(
+    db: Database, loaded: LoadedContest, entrant_id: int, now: Clock = server_now
+) -> Paper | None:
+    """The entrant's open attempt, or else their latest one, as it stands; None before the first.
+
+    Nothing changes hands: a page reads where the entrant is, and only ``open_attempt`` takes
+    an attempt over for a new tab or device. An attempt past its deadline is handed in.
+    """
+    moment = now().astimezone(UTC)
+    with db.session() as session:
+        attempts = list(
+            session.scalars(
+                select(Attempt).where(Attempt.entrant_id == entrant_id).order_by(Attempt.number)
+            )
+        )
+        for attempt in attempts:
+            _close_if_late(attempt, moment)
+        current = next((a for a in attempts if a.submitted_at is None), None)
+        if current is None and attempts:
+            current = attempts[-1]
+        return _paper(loaded, current) if current is not None else None
+
+
+def may_start(db: Database, loaded: LoadedContest, entrant_id: int, now: Clock = server_now) -> str:
+    """Why the entrant may not start a new attempt now ("" when they may)."""
+    contest = loaded.contest
+    moment = now().astimezone(UTC)
+    if not contest.is_open(moment):
+        return f"Cuộc thi {contest.status(moment)}. {_schedule(loaded)}".strip()
+    if contest.attempts and attempts_used(db, entrant_id) >= contest.attempts:
+        return f"Anh/chị đã thi đủ {contest.attempts} lần cho phép."
+    return ""
+
+
+def entrant(db: Database, contest: str, entrant_id: int) -> Entrant | None:
+    """The entrant with this id in this contest (None for another contest's)."""
+    with db.session() as session:
+        found = session.get(Entrant, entrant_id)
+        if found is None or found.contest != contest:
+            return None
+        session.expunge(found)
+        return found
 
 
 def _schedule(loaded: LoadedContest) -> str:
@@ -406,8 +464,14 @@ def save_answer(
     question_name: str,
     choice: object,
     now: Clock = server_now,
+    revision: int | None = None,
 ) -> str:
-    """Check and save one answer at once (a later answer to the same question replaces it)."""
+    """Check and save one answer at once (a later answer to the same question replaces it).
+
+    ``revision`` is the page's count of changes to this question. When given, a save that is
+    not newer than the one stored (a replayed request, or an older save arriving late after the
+    network came back) is refused and nothing changes.
+    """
     moment = now().astimezone(UTC)  # SQLite keeps wall times: store UTC
     with db.session() as session:
         attempt = _held(session, attempt_id, holder, moment)
@@ -421,14 +485,24 @@ def save_answer(
                 AttemptAnswer.attempt_id == attempt_id, AttemptAnswer.question == question_name
             )
         )
+        if revision is not None:
+            if isinstance(revision, bool) or not isinstance(revision, int) or revision < 1:
+                raise Refused("Yêu cầu lưu câu trả lời không hợp lệ.", "Tải lại trang.")
+            if saved is not None and revision <= saved.revision:
+                raise Stale(saved.revision)
         if saved is None:
             session.add(
                 AttemptAnswer(
-                    attempt_id=attempt_id, question=question_name, answer=text, answered_at=moment
+                    attempt_id=attempt_id,
+                    question=question_name,
+                    answer=text,
+                    answered_at=moment,
+                    revision=revision or 1,
                 )
             )
         else:
             saved.answer, saved.answered_at = text, moment
+            saved.revision = revision if revision is not None else saved.revision + 1
     return text
 
 

@@ -18,7 +18,8 @@ from hoctap.settings import Settings
 
 VERSION_TABLE = "hoctap_alembic_version"
 POOL_ENV = "HOCTAP_DB_POOL"
-"""Set to "none" for processes that must not keep database connections open (Voilà's kernels)."""
+"""Set to "none" for processes that must not keep database connections open (Voilà's kernels),
+or to a number: at most that many connections, kept open (a contest service's worker)."""
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -31,10 +32,16 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
 
 
 def create_db_engine(url: str) -> Engine:
-    if os.environ.get(POOL_ENV) == "none":
-        # A Voilà page's kernel: one per person at a contest. Keeping a connection open in each
-        # would exhaust PostgreSQL's (100 by default); it connects only while it works.
+    pool = os.environ.get(POOL_ENV, "")
+    if pool == "none":
+        # A Voilà page's kernel: one per viewer. Keeping a connection open in each would
+        # exhaust PostgreSQL's (100 by default); it connects only while it works.
         engine = create_engine(url, future=True, poolclass=NullPool)
+    elif pool.isdigit() and int(pool) > 0 and not url.startswith("sqlite"):
+        # A contest worker: a fixed number of connections, as many as its threads, so N
+        # workers hold at most N times that (PostgreSQL allows 100 by default).
+        engine = create_engine(url, future=True, pool_pre_ping=True, pool_size=int(pool),
+                               max_overflow=0, pool_timeout=30)  # fmt: skip
     else:
         # A server's connections may outlive a database restart: test each before use, so the
         # first request after the database comes back works instead of failing.

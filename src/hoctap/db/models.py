@@ -9,6 +9,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -170,8 +171,22 @@ class AttemptAnswer(Base):
     answer: Mapped[str] = mapped_column(Text)
     """As the grading rules read it: option texts joined by ';', a number, a text."""
     answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """The page's count of changes to this answer: a save that is not newer is refused."""
 
     attempt: Mapped[Attempt] = relationship(back_populates="answers")
+
+
+class ThrottleHit(Base):
+    """One failed try (a wrong code or phone digits, a registration): counted per key in a
+    window, so every worker of the contest service sees the same count."""
+
+    __tablename__ = "throttle_hits"
+    __table_args__ = (Index("ix_throttle_hits_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class SelfAssessment(Base):
