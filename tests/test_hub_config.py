@@ -31,6 +31,10 @@ def test_each_group_gets_its_pages_and_only_trainers_the_course(home: Path) -> N
     services = {s["name"]: s for s in c.JupyterHub.services}
     assert services["hoctap-pages"]["url"] == "http://127.0.0.1:8003"
     assert services["hoctap"]["url"] == "http://127.0.0.1:8004"
+    # Trainees take contests on the contest service, which only they are given.
+    assert services["hoctap-thi"]["url"] == "http://127.0.0.1:8005"
+    contest_access = "access:services!service=hoctap-thi"
+    assert [n for n, r in roles.items() if contest_access in r["scopes"]] == ["hoctap-trainee"]
     # hoctap hub runs both beside the hub (a slow start must not stop the hub's).
     assert not any("command" in service for service in services.values())
     assert set(services["hoctap-pages"]["oauth_client_allowed_scopes"]) == set(
@@ -41,7 +45,7 @@ def test_each_group_gets_its_pages_and_only_trainers_the_course(home: Path) -> N
     # Every page is either open to all who log in or needs a scope some role has.
     granted = {scope for scopes in ROLE_SCOPES.values() for scope in scopes}
     assert {s for s in PAGE_SCOPES.values() if s} <= granted
-    assert pages_for("trainee") == ["overview.ipynb", "quiz.ipynb"]
+    assert pages_for("trainee") == ["overview.ipynb"]
 
 
 def test_a_trainee_alone_gets_jupyterlab_on_their_own_workspace(home: Path) -> None:
@@ -62,7 +66,9 @@ def test_a_page_opens_only_by_its_exact_name_and_with_its_scope() -> None:
     board = "/services/hoctap-pages/voila/render/leaderboard.ipynb"
     judge = ["custom:hoctap:leaderboard", "custom:hoctap:results"]
     assert refusal(board, judge, "giamkhao") is None
-    assert "không được mở trang “Xếp loại" in (refusal(board, ["custom:hoctap:quiz"], "hv") or "")
+    assert "không được mở trang “Xếp loại" in (
+        refusal(board, ["custom:hoctap:progress"], "hv") or ""
+    )
     assert refusal("/services/hoctap-pages/voila/render/overview.ipynb", [], "hv") is None
     assert refusal("/services/hoctap-pages/api/kernels/abc", [], "hv") is None  # not a page
 

@@ -108,11 +108,13 @@ def test_each_part_can_start_alone(home: Path, flag: str) -> None:
     assert (lab, voila) == ((False, True) if flag == "--no-lab" else (True, False))
 
 
-def test_ctrl_c_stops_both_cleanly(home: Path) -> None:
+def test_ctrl_c_stops_all_three_cleanly(home: Path) -> None:
     serving = Platform(home)
     serving.wait_ready()
-    assert listening(serving.lab_port) and listening(serving.voila_port)
+    ports = (serving.lab_port, serving.voila_port, serving.web_port)
+    assert all(listening(port) for port in ports)
+    assert f"Cuộc thi    http://127.0.0.1:{serving.web_port}/" in serving.output
     assert serving.stop() == 0
-    assert "Đã dừng JupyterLab và Voilà." in serving.output
-    assert not listening(serving.lab_port) and not listening(serving.voila_port)
+    assert "Đã dừng JupyterLab, Voilà và Trang thi." in serving.output
+    assert not any(listening(port) for port in ports)
     assert "Traceback" not in serving.output

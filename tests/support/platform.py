@@ -32,9 +32,10 @@ class Platform:
 
     def __init__(self, home: Path, *flags: str, command: str = "serve") -> None:
         self.home = home
-        # The hub takes its port and the next four (proxy API, hub, pages, course).
-        self.lab_port = free_ports(5) if command == "hub" else free_port()
+        # The hub takes its port and the next five (proxy API, hub, pages, course, contests).
+        self.lab_port = free_ports(6) if command == "hub" else free_port()
         self.voila_port = free_port()
+        self.web_port = self.lab_port + 5 if command == "hub" else free_port()
         env = dict(os.environ, HOCTAP_HOME=str(home))
         env.pop("HOCTAP_DB_URL", None)
         env.pop("HOCTAP_GRADEBOOK_URL", None)
@@ -42,6 +43,8 @@ class Platform:
             ports = ["--port", str(self.lab_port)]
         else:
             ports = ["--lab-port", str(self.lab_port), "--voila-port", str(self.voila_port)]
+            if "--no-web" not in flags:
+                ports += ["--web-port", str(self.web_port)]
         argv = [sys.executable, "-m", "hoctap", command, *ports, *flags]
         self.process = subprocess.Popen(
             argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
@@ -79,6 +82,10 @@ class Platform:
 
     def voila_url(self, name: str = "overview.ipynb") -> str:
         return f"http://127.0.0.1:{self.voila_port}/voila/render/{name}"
+
+    def web_url(self, path: str = "") -> str:
+        """The contest service (``hoctap serve``'s, not behind the hub)."""
+        return f"http://127.0.0.1:{self.web_port}/{path}"
 
     def stop(self, timeout: float = 60.0) -> int:
         if self.process.poll() is None:

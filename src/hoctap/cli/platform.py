@@ -92,6 +92,8 @@ def serve(
     voila_port: Annotated[int, typer.Option(help="Cổng của Voilà.")] = 8866,
     no_lab: Annotated[bool, typer.Option("--no-lab", help="Không chạy JupyterLab.")] = False,
     no_voila: Annotated[bool, typer.Option("--no-voila", help="Không chạy Voilà.")] = False,
+    web_port: Annotated[int, typer.Option(help="Cổng của trang thi.")] = 8870,
+    no_web: Annotated[bool, typer.Option("--no-web", help="Không chạy trang thi.")] = False,
     trainee: Annotated[
         str | None,
         typer.Option(
@@ -109,7 +111,8 @@ def serve(
         ),
     ] = None,
 ) -> None:
-    """Chạy JupyterLab (tiếng Việt, có nbgrader) và Voilà trên 127.0.0.1. Ctrl-C để dừng."""
+    """Chạy JupyterLab (tiếng Việt, có nbgrader), Voilà và trang thi trên 127.0.0.1. Ctrl-C để
+    dừng."""
     from hoctap.hub import serve as serving
 
     with opened() as db:
@@ -125,6 +128,7 @@ def serve(
         say=typer.echo,
         trainee=trainee,
         voila_token=token,
+        web_port=None if no_web else web_port,
     )
     raise typer.Exit(status)
 
@@ -148,7 +152,10 @@ def hub(
 
 
 def hub_service(
-    part: Annotated[str, typer.Argument(help="pages (các trang Voilà) hoặc course (khoá học).")],
+    part: Annotated[
+        str,
+        typer.Argument(help="pages (các trang Voilà), course (khoá học) hoặc contest (trang thi)."),
+    ],
     port: Annotated[int, typer.Option(help="Cổng của JupyterHub mà phần này phục vụ.")] = 8000,
     voila_port: Annotated[
         int | None,

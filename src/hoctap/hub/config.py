@@ -175,6 +175,9 @@ def hub_roles() -> list[dict[str, Any]]:
         }
         for role, group in GROUP_OF.items()
     ]
+    # Trainees take contests on the contest service (its pages need no kernel per taker).
+    trainees = next(r for r in roles if r["groups"] == [GROUP_OF[TRAINEE]])
+    trainees["scopes"].append(f"access:services!service={pages.CONTEST_SERVICE}")
     # Trainers reach the course service (its formgrader), as nbgrader's JupyterHub set-up
     # gives the formgrade-<course> group access to the course's service.
     trainers = next(r for r in roles if r["groups"] == [GROUP_OF[TRAINER]])
@@ -194,7 +197,9 @@ def configure(c: Any, settings: Settings, port: int, pages_port: int | None = No
     """Fill JupyterHub's config object ``c`` for this data folder.
 
     With ``pages_port``, Voilà's pages (started beside the hub on that port) are the hub's
-    service ``hoctap-pages``, reached through the proxy and behind the hub's log-in.
+    service ``hoctap-pages``, the course's formgrader is on the next port and the contest
+    service ``hoctap-thi`` on the one after, all reached through the proxy and behind the
+    hub's log-in.
     """
     from hoctap.hub import pages
     from hoctap.hub.serve import child_env
@@ -225,7 +230,10 @@ def configure(c: Any, settings: Settings, port: int, pages_port: int | None = No
         course = external_service(settings, COURSE_ID, pages_port + 1, "Khoá học: trình chấm bài")
         voila = external_service(settings, pages.SERVICE, pages_port, "Các trang hoctap")
         voila["oauth_client_allowed_scopes"] = list(pages.SCOPES)
-        c.JupyterHub.services = [course, voila]
+        contest = external_service(
+            settings, pages.CONTEST_SERVICE, pages_port + 2, "Thi tìm hiểu (trang thi)"
+        )
+        c.JupyterHub.services = [course, voila, contest]
     c.Spawner.cmd = [str(Path(sys.executable).parent / "jupyterhub-singleuser")]
     c.Spawner.default_url = "/lab"
     c.Spawner.http_timeout = 120

@@ -6,9 +6,11 @@ provider is JupyterHub's own OAuth client for Jupyter servers, with one more che
 asks for a custom scope, which the hub grants through roles given to groups (trainees,
 trainers, judges). Someone logged in without the page's scope gets a 403 that says why.
 
-A trainee's quiz page knows who they are from the log-in: the identity provider puts the hub
-name in a request header that Voilà passes to the page's kernel (``VoilaConfiguration.
-http_header_envs``), after discarding any header of that name the browser sent.
+A page's kernel knows who is logged in: the identity provider puts the hub name in a request
+header that Voilà passes to the kernel (``VoilaConfiguration.http_header_envs``), after
+discarding any header of that name the browser sent. Contests are not taken here: they are the
+contest service's pages (``hoctap.web``, the hub's service ``hoctap-thi``), with no kernel per
+taker.
 """
 
 from __future__ import annotations
@@ -24,27 +26,27 @@ USER_HEADER = "X-Hoctap-Hub-User"
 USER_ENV = "HTTP_" + USER_HEADER.upper().replace("-", "_")
 """Where a page's kernel finds the logged-in hub user (set only behind the hub)."""
 
+CONTEST_SERVICE = "hoctap-thi"
+"""The contest service (``hoctap web --hub``) under /services/hoctap-thi/."""
+CONTEST_PREFIX = f"/services/{CONTEST_SERVICE}/"
 SCOPES = {
-    "custom:hoctap:quiz": "Làm bài thi tìm hiểu bằng tài khoản của mình",
     "custom:hoctap:progress": "Xem tiến độ học tập theo đơn vị (giảng viên)",
     "custom:hoctap:results": "Xem kết quả đầy đủ của cuộc thi",
     "custom:hoctap:leaderboard": "Xem bảng xếp loại Đơn vị học tập (giám khảo)",
 }
 PAGE_SCOPES = {
     "overview.ipynb": None,  # counts only: anyone logged in
-    "quiz.ipynb": "custom:hoctap:quiz",
     "progress.ipynb": "custom:hoctap:progress",
     "results.ipynb": "custom:hoctap:results",
     "leaderboard.ipynb": "custom:hoctap:leaderboard",
 }
 ROLE_SCOPES = {
-    TRAINEE: ["custom:hoctap:quiz"],
+    TRAINEE: [],
     TRAINER: ["custom:hoctap:progress", "custom:hoctap:results"],
     JUDGE: ["custom:hoctap:leaderboard", "custom:hoctap:results"],
 }
 PAGE_TITLES = {
     "overview.ipynb": "Tổng quan",
-    "quiz.ipynb": "Thi tìm hiểu",
     "progress.ipynb": "Tiến độ học tập",
     "results.ipynb": "Kết quả cuộc thi",
     "leaderboard.ipynb": "Xếp loại Đơn vị học tập",

@@ -10,7 +10,7 @@ from hoctap.errors import HoctapError
 from hoctap.grading.course import COURSE_ID
 from hoctap.hub import pages
 from hoctap.hub.accounts import ROLE_NAMES, TRAINER, Account, demo_accounts
-from hoctap.hub.serve import HOST, RESTARTS, Service, port_free, run, voila_service
+from hoctap.hub.serve import HOST, RESTARTS, Service, port_free, run, voila_service, web_service
 from hoctap.settings import Settings
 
 DEFAULT_HUB_PORT = 8000
@@ -59,6 +59,22 @@ def pages_service(settings: Settings, port: int, pages_port: int) -> Service:
     service.extra_env = {**service.extra_env, **pages.service_env(pages.SERVICE, hub_api, token)}
     service.ready_url = f"http://{HOST}:{pages_port}{pages.PREFIX}voila/static/voila.js"
     service.show_url = f"http://{HOST}:{port}{pages.PREFIX}voila/render/overview.ipynb"
+    return service
+
+
+def contest_service(settings: Settings, port: int, web_port: int) -> Service:
+    """The contest pages as the hub's service ``hoctap-thi``: a trainee logged in to the hub
+    takes a contest without a code (JupyterHub's HubOAuthenticated), with no kernel per taker."""
+    from hoctap.hub.config import service_token
+
+    service = web_service(settings, web_port, pages.CONTEST_PREFIX, hub=True)
+    hub_api = f"http://{HOST}:{port + 2}/hub/api"
+    token = service_token(settings, pages.CONTEST_SERVICE)
+    service.extra_env = {
+        **pages.service_env(pages.CONTEST_SERVICE, hub_api, token),
+        "JUPYTERHUB_SERVICE_URL": f"http://{HOST}:{web_port}",
+    }
+    service.show_url = f"http://{HOST}:{port}{pages.CONTEST_PREFIX}"
     return service
 
 
@@ -153,11 +169,12 @@ def hub(
     from hoctap.hub.config import proxy_command
 
     voila_port = voila_port or port + 3
-    ports = (port, port + 1, port + 2, voila_port, voila_port + 1)
+    ports = (port, port + 1, port + 2, voila_port, voila_port + 1, voila_port + 2)
     if not all(port_free(p) for p in ports):
         raise HoctapError(
             f"Một trong các cổng {', '.join(map(str, ports))} trên {HOST} đang bận (hub dùng "
-            "ba cổng liền nhau; các trang Voilà một cổng và khoá học cổng kế tiếp).",
+            "ba cổng liền nhau; các trang Voilà một cổng, khoá học và trang thi hai cổng kế "
+            "tiếp).",
             "Dừng chương trình đang dùng cổng đó, hoặc chọn cổng khác với --port.",
         )
     proxy_command()  # fails early, in Vietnamese, if npm's proxy is missing
@@ -165,6 +182,7 @@ def hub(
     service = hub_service(settings, port, voila_port)
     voila = pages_service(settings, port, voila_port)
     grading = course_service(settings, port, voila_port + 1)
+    contests = contest_service(settings, port, voila_port + 2)
 
     def ready() -> None:
         say("")
@@ -182,6 +200,11 @@ def hub(
         base = service.show_url.removesuffix("/hub/login")
         say(f"Trình chấm bài của khoá học (giảng viên {trainer}), mở ở thẻ riêng: "
             f"{base}/services/{COURSE_ID}/formgrader")  # fmt: skip
+        say(f"Trang thi (học viên đăng nhập hub, không cần mã): {base}{pages.CONTEST_PREFIX}")
+        say(
+            f"  Công bố kết quả: {base}{pages.CONTEST_PREFIX}cong-bo/TÊN-CUỘC-THI   Xác minh "
+            f"giấy chứng nhận: {base}{pages.CONTEST_PREFIX}xac-minh   (không cần đăng nhập)"
+        )
         render = f"{base}{pages.PREFIX}voila/render"
         say("Các trang (đăng nhập bằng tài khoản trên; mỗi vai trò mở được trang của mình):")
         for page, title in pages.PAGE_TITLES.items():
@@ -193,7 +216,13 @@ def hub(
 
     service.on_restart = lambda: stop_left_proxy(settings)
     try:
-        return run(settings, [service, voila, grading], say=say, on_ready=ready, restarts=RESTARTS)
+        return run(
+            settings,
+            [service, voila, grading, contests],
+            say=say,
+            on_ready=ready,
+            restarts=RESTARTS,
+        )
     finally:
         stop_left_proxy(settings)
 
@@ -202,7 +231,7 @@ def _role_order(account: Account) -> int:
     return list(ROLE_NAMES).index(account.role)
 
 
-PARTS = ("pages", "course")
+PARTS = ("pages", "course", "contest")
 
 
 def hub_part(
@@ -212,15 +241,17 @@ def hub_part(
     say: Callable[[str], None] = print,
     voila_port: int | None = None,
 ) -> int:
-    """Run one of the hub's services alone (``pages`` or ``course``), for a server where the
-    hub runs elsewhere (deploy/: a systemd unit each, as the data folder's owner)."""
+    """Run one of the hub's services alone (``pages``, ``course`` or ``contest``), for a server
+    where the hub runs elsewhere (deploy/: a systemd unit each, as the data folder's owner)."""
     voila_port = voila_port or port + 3
     if part not in PARTS:
         raise HoctapError(f"Không có phần '{part}'.", f"Chọn một trong: {', '.join(PARTS)}.")
     if part == "pages":
         service, own_port = pages_service(settings, port, voila_port), voila_port
-    else:
+    elif part == "course":
         service, own_port = course_service(settings, port, voila_port + 1), voila_port + 1
+    else:
+        service, own_port = contest_service(settings, port, voila_port + 2), voila_port + 2
     if not port_free(own_port):
         raise HoctapError(
             f"Cổng {own_port} trên {HOST} đang bận.",

@@ -193,7 +193,7 @@ def lab_service(settings: Settings, port: int, token: str, trainee: str | None =
 def voila_service(settings: Settings, port: int, token: str | None = None) -> Service:
     # jupyter_config/voila.json (on JUPYTER_CONFIG_PATH) preheats kernels: Voilà runs the
     # judges' leaderboard, read-only and heavy to compute, ahead of time in two kernels kept
-    # ready. The quiz reads its query string and the other pages are light, so they start a
+    # ready. The other pages are light, so they start a
     # kernel when asked (a pool of 0).
     apps = apps_dir()
     argv = [
@@ -222,6 +222,26 @@ def voila_service(settings: Settings, port: int, token: str | None = None) -> Se
         f"{base}/voila/render/overview.ipynb" + (f"?token={token}" if token else ""),
         settings.home / "logs" / "voila.log",
         extra_env={POOL_ENV: "none"},  # its kernels: one per person, no idle connections
+    )
+
+
+DEFAULT_WEB_PORT = 8870
+
+
+def web_service(settings: Settings, port: int, base_url: str = "/", hub: bool = False) -> Service:
+    """The contest service (``hoctap web``): contest pages with no kernel per taker, the public
+    ranking and certificate verification."""
+    argv = [sys.executable, "-m", "hoctap", "web", "--port", str(port), "--base-url", base_url]
+    if hub:
+        argv.append("--hub")
+    base = f"http://{HOST}:{port}{base_url}"
+    return Service(
+        "Trang thi",
+        argv,
+        settings.home,
+        f"{base}suc-khoe",
+        base,
+        settings.home / "logs" / "web.log",
     )
 
 
@@ -315,7 +335,8 @@ def run(
             service.stop()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    say("Đã dừng " + " và ".join(s.name for s in services) + ".")
+    stopped = [s.name for s in services]
+    say("Đã dừng " + (", ".join(stopped[:-1]) + " và " if len(stopped) > 1 else "") + stopped[-1] + ".")
     return status
 
 
@@ -328,6 +349,7 @@ def serve(
     say: Callable[[str], None] = print,
     trainee: str | None = None,
     voila_token: str | None = None,
+    web_port: int | None = DEFAULT_WEB_PORT,
 ) -> int:
     """Start JupyterLab and/or Voilà for this data folder; returns the exit status.
 
@@ -342,17 +364,22 @@ def serve(
         )
     if not (lab or voila):
         raise HoctapError("Không có gì để chạy.", "Bỏ bớt một trong --no-lab, --no-voila.")
-    wanted = [(lab, lab_port, "--lab-port"), (voila, voila_port, "--voila-port")]
+    wanted = [
+        (lab, lab_port, "--lab-port"),
+        (voila, voila_port, "--voila-port"),
+        (web_port is not None, web_port or 0, "--web-port"),
+    ]
     for enabled, port, option in wanted:
         if enabled and not port_free(port):
             raise HoctapError(
                 f"Cổng {port} trên {HOST} đang bận.",
                 f"Dừng chương trình đang dùng cổng đó, hoặc chọn cổng khác với {option}.",
             )
-    if lab and voila and lab_port == voila_port:
+    ports = [port for enabled, port, _ in wanted if enabled]
+    if len(set(ports)) != len(ports):
         raise HoctapError(
-            "JupyterLab và Voilà không dùng chung một cổng.",
-            "Chọn hai cổng khác nhau với --lab-port và --voila-port.",
+            "JupyterLab, Voilà và trang thi không dùng chung một cổng.",
+            "Chọn các cổng khác nhau với --lab-port, --voila-port và --web-port.",
         )
     token = lab_token(settings)
     services: list[Service] = []
@@ -360,6 +387,8 @@ def serve(
         services.append(lab_service(settings, lab_port, token, trainee))
     if voila:
         services.append(voila_service(settings, voila_port, voila_token))
+    if web_port is not None:
+        services.append(web_service(settings, web_port))
 
     def ready() -> None:
         say("")
@@ -368,10 +397,14 @@ def serve(
             say(f"  {service.name:<11} {service.show_url}")
         if lab:
             say(f"  Đăng nhập JupyterLab: mở đường dẫn trên, hoặc nhập mã (token) {token}")
+        if web_port is not None:
+            web = f"http://{HOST}:{web_port}/"
+            say(f"  Cuộc thi    {web}   (người thi: mã học viên và 4 số cuối điện thoại)")
+            say(f"  Công bố     {web}cong-bo/TÊN-CUỘC-THI   Xác minh giấy: {web}xac-minh")
         if voila:
             base = f"http://{HOST}:{voila_port}/voila/render"
             query = f"?token={voila_token}" if voila_token else ""
-            say(f"  Cuộc thi    {base}/quiz.ipynb{query}   (kết quả: {base}/results.ipynb{query})")
+            say(f"  Kết quả     {base}/results.ipynb{query}   (ban tổ chức)")
             say(f"  Xếp loại    {base}/leaderboard.ipynb{query}   (giám khảo)")
             if not voila_token:
                 say("  Các trang Voilà không hỏi mã; thêm --token MÃ để bắt buộc.")

@@ -1,4 +1,8 @@
-"""The contest in the browser: a Voilà page of ipywidgets over ``hoctap.contest.sessions``.
+"""BASELINE ONLY: the contest as a Voilà page of ipywidgets, as hoctap served it before the
+contest web service (``hoctap.web``) replaced it. Kept for the benchmarks, which measure the
+new pages against it in the same run; the platform no longer serves it.
+
+The contest in the browser: a Voilà page of ipywidgets over ``hoctap.contest.sessions``.
 
 The widgets show texts and carry positions back; they hold nothing that decides a grade. Who the
 participant is, which attempt this tab holds and the answer key stay in this kernel's Python
