@@ -125,6 +125,18 @@ def test_the_text_is_real_text_and_the_qr_code_reads_back_the_number_and_code(
     assert [r.text for r in found] == ["Giấy chứng nhận số 2026-00012/GCN, mã xác minh K7PX-3QMD"]
 
 
+def test_with_a_public_address_the_qr_code_is_the_verification_page(tmp_path: Path) -> None:
+    import zxingcpp
+
+    from hoctap.settings import Settings
+
+    public = Settings.from_env({"HOCTAP_PUBLIC_URL": "https://hoctap.example.vn"}).public_url
+    files = render_certificates([_item()], load_documents(), tmp_path, public_url=public)
+    found = zxingcpp.read_barcodes(_render(files[0], scale=2.0))
+    # The contest service answers at this address (its /xac-minh/<code> page).
+    assert [r.text for r in found] == ["https://hoctap.example.vn/xac-minh/K7PX-3QMD"]
+
+
 def test_a_demo_persons_certificate_says_it_is_a_sample(tmp_path: Path) -> None:
     import dataclasses
 

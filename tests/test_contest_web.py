@@ -16,7 +16,7 @@ import pytest
 
 from hoctap.contest.catalog import LoadedContest
 from hoctap.db import Database
-from tests.support.contests import CONTEST, OPENING, Clock, saved
+from tests.support.contests import CONTEST, OPENING, Clock, person, saved
 from tests.support.web import Taker, web_service
 
 NAME = "thi-thu"
@@ -370,3 +370,57 @@ def test_one_page_shows_every_question_at_once(
             assert 'data-one="1"' not in browser.page and len(browser.questions()) == 6
         finally:
             browser.close()
+
+
+@pytest.mark.slow
+def test_a_lost_database_connection_is_said_and_the_answer_saved_when_it_is_back(
+    postgres_server, postgres_template, monkeypatch: pytest.MonkeyPatch, tmp_path, clock: Clock
+) -> None:
+    """The database's connections are cut and refused mid-contest, as when its server stops:
+    the script is told "not saved" (never "saved"), keeps the answer and sends it again."""
+    from sqlalchemy import create_engine, text
+
+    from hoctap.people.units import open_province_database
+    from hoctap.settings import Settings
+
+    url = postgres_server.create_database(template=postgres_template)
+    monkeypatch.setenv("HOCTAP_DB_URL", url)
+    db = open_province_database(Settings.from_env())
+    name = url.rsplit("/", 1)[1]
+    admin = create_engine(postgres_server.url(), isolation_level="AUTOCOMMIT")
+
+    def connections(allowed: bool) -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {str(allowed).lower()}'))
+            if not allowed:
+                conn.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = :name AND pid <> pg_backend_pid()"
+                    ),
+                    {"name": name},
+                )
+
+    try:
+        person(db, "hv001", "Nguyễn Văn An", "0912345678")
+        write_contest(db)
+        with web_service(db, clock) as base:
+            browser = Taker(base)
+            try:
+                browser.enter(NAME)
+                question = radio(browser)
+                assert browser.answer(NAME, question, [("chon", "0")]).json()["ok"]
+                connections(False)
+                lost = browser.answer(NAME, question, [("chon", "1")], rev=2)
+                assert lost.status_code == 503 and lost.json()["ok"] is False
+                assert "mất kết nối với cơ sở dữ liệu" in lost.json()["message"]
+                connections(True)
+                again = browser.answer(NAME, question, [("chon", "1")], rev=2)  # the resend
+                assert again.json()["ok"] is True
+                assert len(saved(db, attempt_of(browser))) == 1
+            finally:
+                browser.close()
+    finally:
+        connections(True)
+        admin.dispose()
+        db.close()

@@ -57,6 +57,9 @@ class Settings:
     """HOCTAP_DB_URL: hoctap's own tables (units, people, ...)."""
     gradebook_url: str
     """HOCTAP_GRADEBOOK_URL: nbgrader's gradebook (its own file, or its own schema)."""
+    public_url: str = ""
+    """HOCTAP_PUBLIC_URL: the address people type (https://…/), when the platform has one; the
+    certificates' QR code then points at its verification page, PUBLIC_URL/xac-minh/CODE."""
 
     @property
     def course_dir(self) -> Path:
@@ -85,4 +88,7 @@ class Settings:
         gradebook_url = env.get("HOCTAP_GRADEBOOK_URL") or _gradebook_url_for(
             db_url, home / "course"
         )
-        return cls(home=home, db_url=db_url, gradebook_url=gradebook_url)
+        public_url = (env.get("HOCTAP_PUBLIC_URL") or "").strip()
+        if public_url and not public_url.endswith("/"):
+            public_url += "/"
+        return cls(home=home, db_url=db_url, gradebook_url=gradebook_url, public_url=public_url)

@@ -35,10 +35,14 @@ def _fit(text: str, font: str, size: float, width: float, smallest: float = 9) -
     return size
 
 
-def qr_text(settings: DocumentSettings, item: Issued) -> str:
+def qr_text(settings: DocumentSettings, item: Issued, public_url: str = "") -> str:
+    """What the QR code holds: the wording's own template; else, with a public address, the
+    address of the certificate's verification page; else its number and code."""
     shown = shown_code(item.code)
     if settings.qr:
         return settings.render(settings.qr, {"ma": item.code, "so": item.serial})
+    if public_url:
+        return f"{public_url}xac-minh/{shown}"
     return f"Giấy chứng nhận số {item.serial}, mã xác minh {shown}"
 
 
@@ -220,9 +224,10 @@ def render_certificates(
     settings: DocumentSettings,
     folder: Path,
     step: Callable[[], None] | None = None,
+    public_url: str = "",
 ) -> list[Path]:
     """One PDF per certificate in ``folder``, and ``tat-ca.pdf`` with them all; returns the
-    files written."""
+    files written. With ``public_url``, each QR code is the certificate's verification page."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -232,7 +237,7 @@ def render_certificates(
     for item in items:
         buffer = io.BytesIO()
         single = _canvas(buffer, f"Giấy chứng nhận {item.serial} – {item.name}")
-        matrix = qr_matrix(qr_text(settings, item))
+        matrix = qr_matrix(qr_text(settings, item, public_url))
         draw_certificate(single, item, settings, matrix)
         single.showPage()
         single.save()

@@ -404,7 +404,7 @@ def produce(
         if not items:
             continue
         folder = output / _folder_name(batch) if len(batches) > 1 else output
-        files += render_certificates(items, settings, folder, step)
+        files += render_certificates(items, settings, folder, step, db.settings.public_url)
     notes = tuple(note for batch in batches for note in batch.notes)
     if total == 0:
         what = batches[0].title if len(batches) == 1 else "các học phần và cuộc thi"

@@ -336,7 +336,12 @@ def run(
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     stopped = [s.name for s in services]
-    say("Đã dừng " + (", ".join(stopped[:-1]) + " và " if len(stopped) > 1 else "") + stopped[-1] + ".")
+    say(
+        "Đã dừng "
+        + (", ".join(stopped[:-1]) + " và " if len(stopped) > 1 else "")
+        + stopped[-1]
+        + "."
+    )
     return status
 
 
