@@ -399,13 +399,17 @@ def _schedule(loaded: LoadedContest) -> str:
     return ("Cuộc thi " + ", ".join(parts) + " (giờ Việt Nam).") if parts else ""
 
 
-def _held(session: object, attempt_id: int, holder: str, moment: datetime) -> Attempt:
+def _held(
+    session: object, attempt_id: int, holder: str, moment: datetime, entrant_id: int | None = None
+) -> Attempt:
     from sqlalchemy.orm import Session
 
     assert isinstance(session, Session)
     attempt = session.get(Attempt, attempt_id, with_for_update=True)
     if attempt is None:
         raise Refused("Không có bài thi này.", "Tải lại trang để bắt đầu.")
+    if entrant_id is not None and attempt.entrant_id != entrant_id:
+        raise Refused("Bài thi này không phải của anh/chị.", "Tải lại trang để làm bài của mình.")
     if not secrets.compare_digest(attempt.holder, holder):
         raise Refused(
             "Bài thi đang được làm ở một cửa sổ khác.",
@@ -465,21 +469,24 @@ def save_answer(
     choice: object,
     now: Clock = server_now,
     revision: int | None = None,
+    entrant_id: int | None = None,
 ) -> str:
     """Check and save one answer at once (a later answer to the same question replaces it).
 
-    ``revision`` is the page's count of changes to this question. When given, a save that is
-    not newer than the one stored (a replayed request, or an older save arriving late after the
-    network came back) is refused and nothing changes.
+    ``choice`` is what ``answer_text`` reads, or a function that reads it from the question as
+    shown (a web form's fields need the question's type). ``revision`` is the page's count of
+    changes to this question: when given, a save that is not newer than the one stored (a
+    replayed request, or an older save arriving late after the network came back) is refused
+    and nothing changes. ``entrant_id``, when given, must be the attempt's own.
     """
     moment = now().astimezone(UTC)  # SQLite keeps wall times: store UTC
     with db.session() as session:
-        attempt = _held(session, attempt_id, holder, moment)
+        attempt = _held(session, attempt_id, holder, moment, entrant_id)
         names = json.loads(attempt.questions)
         if question_name not in names:
             raise Refused("Câu hỏi này không có trong bài thi.", "Tải lại trang.")
         shown = _shown(loaded, [question_name], attempt.seed)[0]
-        text = answer_text(shown, choice)
+        text = answer_text(shown, choice(shown) if callable(choice) else choice)
         saved = session.scalar(
             select(AttemptAnswer).where(
                 AttemptAnswer.attempt_id == attempt_id, AttemptAnswer.question == question_name

@@ -519,19 +519,17 @@ class Answer(ContestPage):
         question: str,
         fields: dict[str, list[str]],
     ) -> int:
-        db, now = self.service.db, self.service.now
-        paper = sessions.current_attempt(db, loaded, taker.entrant_id, now)
-        if paper is None or paper.attempt_id != attempt_id:
-            raise Refused(
-                "Bài thi này không phải của anh/chị.", "Tải lại trang để làm bài của mình."
-            )
-        shown = next((q for q in paper.questions if q.name == question), None)
-        if shown is None:
-            raise Refused("Câu hỏi này không có trong bài thi.", "Tải lại trang.")
-        choice = choice_from_form(shown, fields)
         revision = revision_from_form(fields)
         sessions.save_answer(
-            db, loaded, attempt_id, taker.holder, question, choice, now, revision=revision
+            self.service.db,
+            loaded,
+            attempt_id,
+            taker.holder,
+            question,
+            lambda shown: choice_from_form(shown, fields),
+            self.service.now,
+            revision=revision,
+            entrant_id=taker.entrant_id,
         )
         return revision
 
