@@ -1,7 +1,7 @@
 """The contest rules' vocabulary, without pandas: ranking keys, prize levels, group-prize rules.
 
-Contest definitions and the quiz app need these names and checks but none of the table work, so
-they live here and the quiz app's kernel stays small.
+Contest definitions and the contest pages need these names and checks but none of the table
+work, so they live here and a contest worker stays small.
 """
 
 from __future__ import annotations

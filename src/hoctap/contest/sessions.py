@@ -1,10 +1,11 @@
 """Taking a contest, on the server: who enters, the paper they get, every answer as it is given.
 
-The quiz app is only a view: it sends option *positions* and texts, and everything that decides a
-grade happens here, against the database and the server's clock. Each step checks what it is
-given and refuses, with a Vietnamese message and without recording anything, an answer to a
-question that is not on the paper, an option that does not exist, an answer after the deadline or
-after hand-in, an attempt beyond the limit, or a tab that no longer holds the attempt.
+The contest pages (``hoctap.web``) are only a view: they send option *positions* and texts, and
+everything that decides a grade happens here, against the database and the server's clock. Each
+step checks what it is given and refuses, with a Vietnamese message and without recording
+anything, an answer to a question that is not on the paper, an option that does not exist, an
+answer after the deadline or after hand-in, an attempt beyond the limit, another entrant's
+attempt, a save older than the one stored, or a device that no longer holds the attempt.
 """
 
 from __future__ import annotations
