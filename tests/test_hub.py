@@ -100,6 +100,14 @@ def test_roles_and_a_module_from_fetch_to_the_judges_leaderboard(home: Path) -> 
         assert f"{base}{FORMGRADER}" in hub.output
         assert f"{base}{PAGES}/leaderboard.ipynb" in hub.output
 
+        # The contest service's public pages need no log-in, through the hub's address.
+        public = f"{base}/services/hoctap-thi"
+        ranking = requests.get(f"{public}/cong-bo/thi-tim-hieu-mau", timeout=60)
+        assert ranking.status_code == 200 and "Kết quả:" in ranking.text
+        unknown = requests.get(f"{public}/xac-minh/K7PX-3QMD", timeout=60)
+        assert unknown.status_code == 404 and "Không có giấy chứng nhận nào" in unknown.text
+        assert "/hub/login" in requests.get(f"{base}{CONTEST}", timeout=60).url
+        assert f"{public}/" in hub.output  # printed at start-up
         # Nobody reaches a page without logging in: the hub's log-in page answers instead.
         anonymous = requests.get(f"{base}{PAGES}/leaderboard.ipynb", timeout=60)
         assert "/hub/login" in anonymous.url and "hoctap-ranking" not in anonymous.text

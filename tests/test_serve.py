@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import requests
 
 from hoctap.demo.people import seed_demo
 from hoctap.people.units import open_province_database
@@ -114,6 +115,10 @@ def test_ctrl_c_stops_all_three_cleanly(home: Path) -> None:
     ports = (serving.lab_port, serving.voila_port, serving.web_port)
     assert all(listening(port) for port in ports)
     assert f"Cuộc thi    http://127.0.0.1:{serving.web_port}/" in serving.output
+    ranking = requests.get(serving.web_url("cong-bo/thi-tim-hieu-mau"), timeout=30)
+    assert ranking.status_code == 200 and "Kết quả:" in ranking.text
+    verify = requests.get(serving.web_url("xac-minh"), timeout=30)
+    assert verify.status_code == 200 and "Mã xác minh" in verify.text
     assert serving.stop() == 0
     assert "Đã dừng JupyterLab, Voilà và Trang thi." in serving.output
     assert not any(listening(port) for port in ports)

@@ -229,11 +229,17 @@ class ContestPage(Page):
         )
 
     def prepare(self) -> None:
-        if self.service.hub and self.current_user is None:
-            if self.request.method in ("GET", "HEAD"):
-                self.redirect(self.get_login_url())
-                return
-            raise HTTPError(403)
+        """Behind the hub, a roster contest needs the hub's log-in; a contest open to all does
+        not (anyone registers, as on the service alone), though a logged-in trainee is known."""
+        if not self.service.hub or self.current_user is not None:
+            return
+        name = self.path_args[0] if self.path_args else ""
+        if self.loaded(name).contest.participants == "open":
+            return
+        if self.request.method in ("GET", "HEAD"):
+            self.redirect(self.get_login_url())
+            return
+        raise HTTPError(403)
 
     def loaded(self, name: str) -> LoadedContest:
         return self.service.contest(name)
@@ -263,7 +269,7 @@ class Entry(ContestPage):
 
     async def show_entry(self, loaded: LoadedContest, status: int = 200, **context: Any) -> None:
         person = None
-        if self.service.hub:
+        if self.account():
             person = await self.run(sessions.logged_in_person, self.service.db, self.account())
         contest = loaded.contest
         self.render_page(
@@ -274,7 +280,7 @@ class Entry(ContestPage):
             minutes=int(contest.time_limit.total_seconds() // 60),
             status_text=contest.status(self.service.now()),
             is_open=contest.is_open(self.service.now()),
-            hub=self.service.hub,
+            logged_in=bool(self.account()),
             account=self.account(),
             person=person,
             **context,
@@ -289,7 +295,7 @@ class Enter(Entry):
         consent = self.get_body_argument("dong_y", "") == "1"
         db, now = self.service.db, self.service.now
         try:
-            if self.service.hub:
+            if self.account():
                 entrant = await self.run(
                     sessions.enter_logged_in, db, loaded, self.account(), consent, now
                 )
