@@ -14,6 +14,7 @@ from datetime import timedelta
 
 import pytest
 
+from hoctap.contest import throttle
 from hoctap.contest.catalog import LoadedContest
 from hoctap.db import Database
 from tests.support.contests import CONTEST, OPENING, Clock, person, saved
@@ -267,6 +268,30 @@ def test_guessing_phone_digits_is_stopped_and_a_neighbour_still_enters(
         assert neighbour.questions(), neighbour.page
     finally:
         neighbour.close()
+
+
+def test_behind_a_proxy_the_limit_is_per_address_the_proxy_saw(
+    db: Database, contest: LoadedContest, clock: Clock
+) -> None:
+    """Wrong codes from one address are stopped, whatever X-Forwarded-For entries the client
+    adds before the proxy's own (the last)."""
+    write_contest(db)
+    with web_service(db, clock, proxied=True) as base:
+        browser = Taker(base)
+        try:
+            browser.get(f"thi/{NAME}")
+            for n in range(throttle.ADDRESS_TRIES.count):
+                browser.client.headers["X-Forwarded-For"] = f"10.9.{n}.1, 203.0.113.7"
+                browser.post(f"thi/{NAME}/vao", {"ma": f"hv9{n:02d}", "so_cuoi": "1234"})
+                assert "Không có học viên mã" in browser.page
+            browser.client.headers["X-Forwarded-For"] = "10.9.99.1, 203.0.113.7"
+            browser.post(f"thi/{NAME}/vao", {"ma": "hv001", "so_cuoi": "5678"})
+            assert "quá nhiều lần" in browser.page
+            browser.client.headers["X-Forwarded-For"] = "203.0.113.8"  # another hall
+            browser.post(f"thi/{NAME}/vao", {"ma": "hv001", "so_cuoi": "5678", "dong_y": "1"})
+            assert "Bắt đầu làm bài" in browser.page
+        finally:
+            browser.close()
 
 
 def test_the_public_ranking_names_only_those_who_consented(

@@ -23,7 +23,10 @@ SECRET = "a-test-secret-that-is-long-enough-for-tornado"
 
 @contextmanager
 def web_service(
-    db: Database, now: sessions.Clock = sessions.server_now, base_url: str = "/"
+    db: Database,
+    now: sessions.Clock = sessions.server_now,
+    base_url: str = "/",
+    proxied: bool = False,
 ) -> Iterator[str]:
     """Serve the contest pages for ``db`` on 127.0.0.1; yields the base address."""
     from tornado.httpserver import HTTPServer
@@ -36,7 +39,7 @@ def web_service(
 
     def serve() -> None:
         async def main() -> None:
-            service = Service(db, now=now)
+            service = Service(db, now=now, proxied=proxied)
             server = HTTPServer(make_app(service, SECRET, base_url))
             server.add_sockets(sockets)
             stop = asyncio.Event()

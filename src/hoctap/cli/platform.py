@@ -186,6 +186,13 @@ def web(
         bool,
         typer.Option("--hub", help="Chạy như dịch vụ của JupyterHub: người thi đăng nhập hub."),
     ] = False,
+    proxied: Annotated[
+        bool | None,
+        typer.Option(
+            "--proxied/--direct",
+            help="Sau nginx (lấy địa chỉ người thi từ X-Forwarded-For); mặc định: có khi --hub.",
+        ),
+    ] = None,
 ) -> None:
     """Chạy trang thi (không cần kernel cho mỗi người thi), trang kết quả công bố và xác minh giấy
     chứng nhận. Ctrl-C để dừng."""
@@ -193,7 +200,9 @@ def web(
 
     with opened() as db:
         settings = db.settings
-    status = serve_web(settings, host, port, workers, base_url, hub, say=typer.echo)
+    status = serve_web(
+        settings, host, port, workers, base_url, hub, say=typer.echo, proxied=proxied
+    )
     raise typer.Exit(status)
 
 

@@ -34,7 +34,7 @@ class Limit:
 
 PERSON_TRIES = Limit("person", 5, what="nhập sai mã học viên hoặc số điện thoại")
 """Wrong digits (or codes) for one code: five tries, then wait."""
-ADDRESS_TRIES = Limit("address", 30, what="nhập sai mã học viên hoặc số điện thoại")
+ADDRESS_TRIES = Limit("address", 60, what="nhập sai mã học viên hoặc số điện thoại")
 """Wrong tries from one address (a whole commune may share it)."""
 REGISTRATIONS = Limit("register", 200, what="đăng ký")
 """Registrations from one address: a meeting hall registers together."""

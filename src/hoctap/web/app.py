@@ -48,6 +48,8 @@ class Service:
     now: sessions.Clock = sessions.server_now
     hub: bool = False
     """Behind JupyterHub: the log-in says who takes part."""
+    proxied: bool = False
+    """Behind nginx or the hub's proxy: the client's address is the last X-Forwarded-For."""
     executor: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(8))
     _contests: dict[str, tuple[float, LoadedContest]] = field(default_factory=dict)
     _public: dict[str, tuple[float, Any]] = field(default_factory=dict)
@@ -170,7 +172,20 @@ class Page(RequestHandler):
         self.render_page(template, status, message=error.message, hint=error.hint, **context)
 
     def address(self) -> str:
+        """The client's address, for the limits on guessing. Behind a proxy it is the last
+        X-Forwarded-For entry, the one the proxy added; X-Real-Ip and earlier entries come from
+        the client and could be forged to escape the limits."""
+        forwarded = self.request.headers.get("X-Forwarded-For", "")
+        if self.service.proxied and forwarded:
+            return forwarded.split(",")[-1].strip()[:100] or "?"
         return str(self.request.remote_ip or "?")
+
+    def secure(self) -> bool:
+        """Whether the browser reached us over TLS (directly, or at the proxy in front)."""
+        if self.request.protocol == "https":
+            return True
+        proto = self.request.headers.get("X-Forwarded-Proto", "")
+        return self.service.proxied and proto.split(",")[-1].strip() == "https"
 
 
 # -- who is taking part ------------------------------------------------------------------------
@@ -225,7 +240,7 @@ class ContestPage(Page):
             path=self.base,
             httponly=True,
             samesite="Lax",
-            secure=self.request.protocol == "https",
+            secure=self.secure(),
         )
 
     def prepare(self) -> None:

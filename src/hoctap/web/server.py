@@ -48,8 +48,12 @@ def serve_web(
     base_url: str = "/",
     hub: bool = False,
     say: Callable[[str], None] = print,
+    proxied: bool | None = None,
 ) -> int:
-    """Serve the contest pages until SIGTERM or SIGINT; returns the exit status."""
+    """Serve the contest pages until SIGTERM or SIGINT; returns the exit status.
+
+    ``proxied`` (behind nginx or the hub's proxy; the default behind the hub) takes the client's
+    address from the proxy's X-Forwarded-For entry."""
     from tornado.httpserver import HTTPServer
     from tornado.netutil import bind_sockets
     from tornado.process import fork_processes
@@ -77,9 +81,10 @@ def serve_web(
         from hoctap.web.app import Service, make_app
 
         db = open_province_database(settings)
-        service = Service(db, hub=hub, executor=ThreadPoolExecutor(THREADS))
+        behind = hub if proxied is None else proxied
+        service = Service(db, hub=hub, proxied=behind, executor=ThreadPoolExecutor(THREADS))
         app = make_app(service, secret, base_url)
-        server = HTTPServer(app, xheaders=True)
+        server = HTTPServer(app)  # the proxy's headers are read by the handlers, not trusted
         server.add_sockets(sockets)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
