@@ -449,3 +449,19 @@ def test_a_lost_database_connection_is_said_and_the_answer_saved_when_it_is_back
         connections(True)
         admin.dispose()
         db.close()
+
+
+def test_a_cookie_from_before_a_reset_sends_the_taker_back_to_enter(
+    db: Database, taker: Taker
+) -> None:
+    from sqlalchemy import delete
+
+    from hoctap.db.models import Entrant
+
+    taker.get(f"thi/{NAME}")
+    taker.post(f"thi/{NAME}/vao", {"ma": "hv001", "so_cuoi": "5678", "dong_y": "1"})
+    assert "Bắt đầu làm bài" in taker.page
+    with db.session() as session:
+        session.execute(delete(Entrant))
+    taker.get(f"thi/{NAME}/bai")
+    assert "Có mã học viên" in taker.page and "Bắt đầu làm bài" not in taker.page

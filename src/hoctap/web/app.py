@@ -419,6 +419,14 @@ class PaperPage(ContestPage):
         db, now = self.service.db, self.service.now
         try:
             paper = await self.run(sessions.current_attempt, db, loaded, taker.entrant_id, now)
+            if (
+                paper is None
+                and await self.run(sessions.entrant, db, name, taker.entrant_id) is None
+            ):
+                # A cookie from before the data was restored or reset: enter again.
+                self.clear_cookie(self.cookie_name(loaded), path=self.base)
+                self.redirect(self.url("thi", name))
+                return
             if paper is None or paper.submitted_at is not None:
                 why = await self.run(sessions.may_start, db, loaded, taker.entrant_id, now)
                 self.render_page(
