@@ -439,6 +439,8 @@ def test_a_lost_database_connection_is_said_and_the_answer_saved_when_it_is_back
                 lost = browser.answer(NAME, question, [("chon", "1")], rev=2)
                 assert lost.status_code == 503 and lost.json()["ok"] is False
                 assert "mất kết nối với cơ sở dữ liệu" in lost.json()["message"]
+                page = browser.client.get(f"thi/{NAME}/nop")  # any page says so, no traceback
+                assert page.status_code == 503 and "mất kết nối với cơ sở dữ liệu" in page.text
                 connections(True)
                 again = browser.answer(NAME, question, [("chon", "1")], rev=2)  # the resend
                 assert again.json()["ok"] is True

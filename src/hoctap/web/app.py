@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from tornado.log import app_log
 from tornado.web import Application, HTTPError, RequestHandler, StaticFileHandler
 
 from hoctap.contest import sessions, throttle
@@ -140,7 +141,11 @@ class Page(RequestHandler):
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         error = kwargs.get("exc_info", (None, None, None))[1]
         reason = getattr(error, "log_message", "") or ""
-        if status_code == 403 and "xsrf" in reason:
+        if isinstance(error, HoctapError):  # a refusal no handler caught: say it, not "error"
+            status_code = 503 if isinstance(error, DatabaseUnavailable) else 409
+            self.set_status(status_code)
+            message, hint = error.message, error.hint
+        elif status_code == 403 and "xsrf" in reason:
             message = "Trang đã cũ hoặc yêu cầu không đến từ trang thi."
             hint = "Tải lại trang rồi thử lại; câu trả lời đã lưu vẫn còn."
         elif status_code == 403:
@@ -157,6 +162,12 @@ class Page(RequestHandler):
         self.render_page(
             "message.html", status_code, title="Không thực hiện được", message=message, hint=hint
         )
+
+    def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
+        if isinstance(value, HoctapError):  # said to the person; the log needs no traceback
+            app_log.warning("%s %s: %s", self.request.method, self.request.path, value.message)
+            return
+        super().log_exception(typ, value, tb)
 
     def refused(self, error: HoctapError, template: str = "message.html", **context: Any) -> None:
         """A refusal from the rules: said in Vietnamese, with what to do next."""
