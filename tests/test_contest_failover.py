@@ -36,10 +36,16 @@ from sqlalchemy import Engine, create_engine, text
 import hoctap
 from hoctap.settings import ZONE
 from hoctap.web.app import SCRIPT_HEADER
-from tests.support.netns import Host, Lan, NamespacedPostgres, Nginx, lan, wait_for
+from tests.support.netns import (
+    NGINX_TEMPLATE,
+    Host,
+    Lan,
+    NamespacedPostgres,
+    Nginx,
+    lan,
+    wait_for,
+)
 from tests.support.servers import pg_bindir, require
-
-pytestmark = pytest.mark.slow
 
 NAME = "thi-chiu-loi"
 TAKERS = 60
@@ -288,6 +294,7 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
 
 
+@pytest.mark.slow
 def test_killing_a_worker_loses_no_saved_answer(network: Lan, tmp_path: Path) -> None:
     began = time.monotonic()
     bindir = pg_bindir()
@@ -419,6 +426,32 @@ def figures(
         f"  nginx: {sum(' 502 ' in line for line in log)} answered 502, "
         f"{sum(', ' in line for line in log)} moved on to the other worker"
     )
+
+
+def test_the_deployed_nginx_balances_as_the_test_does() -> None:
+    """deploy/nginx/hoctap.conf's upstream and location for the contest service carry the
+    directives this test's nginx runs with (tests/support/nginx-contest.conf.in)."""
+    tested = NGINX_TEMPLATE.read_text(encoding="utf-8")
+    deployed = (Path(__file__).parents[1] / "deploy" / "nginx" / "hoctap.conf").read_text(
+        encoding="utf-8"
+    )
+    upstream = re.search(r"upstream hoctap_thi \{(.*?)\}", deployed, re.S)
+    location = re.search(r"location /services/hoctap-thi/ \{(.*?)\n    \}", deployed, re.S)
+    assert upstream and location
+    for directive in ("least_conn;", "keepalive 32;"):
+        assert directive in tested and directive in upstream.group(1)
+    assert upstream.group(1).count("max_fails=1 fail_timeout=10s;") == 2
+    for directive in (
+        "proxy_pass http://hoctap_thi;",
+        "proxy_http_version 1.1;",
+        'proxy_set_header Connection "";',
+        "proxy_set_header X-Real-IP $remote_addr;",
+        "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
+        "proxy_set_header X-Forwarded-Proto $scheme;",
+        "proxy_next_upstream error timeout http_502 http_503;",
+        "proxy_next_upstream_tries 2;",
+    ):
+        assert directive in tested and directive in location.group(1), directive
 
 
 async def drive(
