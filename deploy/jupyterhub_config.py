@@ -13,7 +13,9 @@ demo of ``hoctap hub``:
 4. idle kernels and idle JupyterLabs stop by themselves;
 5. the course's grader server (the hub service named after the course, nbgrader's set-up for
    several graders) and Voilà's pages run as the data folder's owner, never as root, each from
-   its own systemd unit (hoctap-course.service, hoctap-pages.service).
+   its own systemd unit (hoctap-course.service, hoctap-pages.service);
+6. the contest service hoctap-thi runs as several workers (hoctap-web@<port>.service) that
+   nginx balances and reaches directly.
 
 Nothing secret is written here: every value that differs between servers comes from
 /etc/hoctap/hoctap.env (see hoctap.env.example), which systemd reads and the hub's children never
@@ -35,6 +37,7 @@ from jupyterhub.spawner import LocalProcessSpawner
 from traitlets.config import LazyConfigValue
 
 from hoctap.hub.config import DEMO_NOTICE, configure
+from hoctap.hub.pages import CONTEST_SERVICE
 from hoctap.settings import Settings
 
 c = get_config()  # noqa: F821
@@ -258,3 +261,19 @@ c.Spawner.args = [arg for arg in _as_list(c.Spawner.args) if arg != "--allow-roo
 #     "--ServerApp.tornado_settings="
 #     """{"headers": {"Content-Security-Policy": "frame-ancestors 'self'"}}"""
 # )
+
+# 6. The contest service hoctap-thi. configure() declares it (external, logged in through the hub
+# by OAuth, its token in the data folder's hub/hoctap-thi-api-token) and gives the trainees' role
+# access:services!service=hoctap-thi. On a province server it is not one process beside the hub
+# on HOCTAP_HUB_PORT + 5 but workers on ports of their own, hoctap-web@8870 and hoctap-web@8871
+# (systemd/hoctap-web@.service), sharing only PostgreSQL. nginx sends /services/hoctap-thi/ to
+# them directly (upstream hoctap_thi in nginx/hoctap.conf), balanced and without the hub's single
+# proxy in the way; the route the hub gives its proxy, to the first worker, only serves requests
+# that reach the proxy without nginx.
+CONTEST_URL = "http://127.0.0.1:8870"  # OPERATOR: the first worker's port, if not 8870
+c.JupyterHub.services = [
+    dict(service, url=CONTEST_URL) if service.get("name") == CONTEST_SERVICE else service
+    for service in _as_list(c.JupyterHub.services)
+]
+if not any(s.get("name") == CONTEST_SERVICE for s in c.JupyterHub.services):
+    sys.exit(f"hoctap: configure() no longer declares the service {CONTEST_SERVICE}.")

@@ -3,12 +3,14 @@
 #   build: what creating .venv and compiling PyICU need (venv, a C++ compiler, Python and ICU
 #          headers, pkg-config): PyICU has no binary wheel on PyPI; and npm, for JupyterHub's proxy.
 #   test:  what the slow tests run for real: PostgreSQL, Chromium, a font with Vietnamese letters,
-#          LibreOffice Calc (exports must open in it).
+#          LibreOffice Calc (exports must open in it); nginx and iproute2 for the contest
+#          service's failover test (network namespaces; Debian starts nginx's own service on
+#          port 80 when it installs it: `systemctl disable --now nginx` if it is not wanted).
 set -euo pipefail
 case "${1:-build}" in
   build) packages=(python3-venv python3-dev g++ libicu-dev pkg-config) ;;
   test) packages=(python3-venv python3-dev g++ libicu-dev pkg-config postgresql chromium
-                  fonts-noto-core libreoffice-calc-nogui) ;;
+                  fonts-noto-core libreoffice-calc-nogui nginx iproute2) ;;
   *) echo "usage: $0 build|test" >&2; exit 2 ;;
 esac
 missing=()
