@@ -301,6 +301,7 @@ def start_worker(host: Host, home: Path, db_url: str, logs: Path) -> subprocess.
     (home / "contests").mkdir(parents=True)
     (home / "contests" / f"{NAME}.yaml").write_text(contest_text(), encoding="utf-8")
     argv = [sys.executable, "-m", "hoctap", "web", "--host", host.address, "--port", str(PORT)]
+    argv.append("--proxied")  # behind nginx: the taker's address is nginx's X-Forwarded-For entry
     return host.start(argv, worker_env(home, db_url), logs / f"{host.name}.log", cwd=SOURCE)
 
 

@@ -88,3 +88,17 @@ def test_a_page_under_another_spelling_of_its_name_is_not_there(odd: str) -> Non
     judge = ["custom:hoctap:leaderboard", "custom:hoctap:results"]
     path = f"/services/hoctap-pages/voila/render/{odd}"
     assert refusal(path, judge, "giamkhao") == "Không có trang này."
+
+
+def test_processes_starting_together_keep_one_token(home: Path) -> None:
+    """Two contest workers on a new data folder must sign cookies with the same key."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from hoctap.hub.serve import kept_token
+
+    settings = Settings.from_env({"HOCTAP_HOME": str(home)})
+    home.mkdir(parents=True)
+    with ThreadPoolExecutor(8) as pool:
+        tokens = set(pool.map(lambda _: kept_token(settings, "web-cookie-secret"), range(32)))
+    assert len(tokens) == 1
+    assert oct((home / "web-cookie-secret").stat().st_mode)[-3:] == "600"

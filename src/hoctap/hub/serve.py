@@ -118,16 +118,29 @@ def lab_token(settings: Settings) -> str:
 
 
 def kept_token(settings: Settings, name: str) -> str:
-    """A token kept in the data folder's file ``name`` (readable by its owner only), made once."""
+    """A token kept in the data folder's file ``name`` (readable by its owner only), made once.
+
+    Several processes may ask at once on a new data folder (two contest workers starting
+    together): the file is created exclusively, so all of them end up with the same token.
+    """
     path = settings.home / name
-    if path.is_file():
-        token = path.read_text(encoding="utf-8").strip()
+    for _ in range(50):
+        try:
+            token = path.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            token = ""
         if token:
             return token
-    token = secrets.token_urlsafe(18)
-    path.write_text(token + "\n", encoding="utf-8")
-    path.chmod(0o600)
-    return token
+        candidate = secrets.token_urlsafe(18)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            time.sleep(0.05)  # another process is writing it: read what it wrote
+            continue
+        with os.fdopen(descriptor, "w", encoding="utf-8") as kept:
+            kept.write(candidate + "\n")
+        return candidate
+    raise HoctapError(f"Tệp {path} trống.", "Xoá tệp đó rồi chạy lại.")
 
 
 def port_free(port: int) -> bool:
