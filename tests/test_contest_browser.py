@@ -370,6 +370,7 @@ def test_the_whole_contest_works_without_javascript(site: Site, browser: Any) ->
         forms = page.locator("form.question")
         assert forms.count() == 5 and page.locator("form.question:visible").count() == 5
         assert page.locator(".steps").is_hidden()  # no "Câu sau →" without the script
+        check_fits(page, "paper without the script")  # every question and its button
         names = [forms.nth(i).get_attribute("data-q") for i in range(5)]
         for number, name in enumerate(names, start=1):
             form = page.locator(f'form.question[data-q="{name}"]')
