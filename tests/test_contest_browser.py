@@ -103,8 +103,9 @@ def phone(browser: Any) -> Iterator[Any]:
 # -- helpers -----------------------------------------------------------------------------------
 
 
-def enter(page: Any, base: str, number: int) -> int:
-    """Enter by code and phone digits, start the attempt; returns its id."""
+def enter(page: Any, base: str, number: int, script: bool = True) -> int:
+    """Enter by code and phone digits, start the attempt; returns its id (once the page's script
+    runs, unless the browser runs none)."""
     page.goto(f"{base}thi/{NAME}")
     page.get_by_role("textbox", name="Mã học viên").fill(code(number))
     page.get_by_role("textbox", name="4 số cuối điện thoại").first.fill(tail(number))
@@ -112,6 +113,8 @@ def enter(page: Any, base: str, number: int) -> int:
     page.get_by_role("button", name="Vào thi").first.click()
     page.get_by_role("button", name="Bắt đầu làm bài").click()
     page.locator("#paper").wait_for()
+    if script:  # deferred: it shows one question per screen when it has run
+        page.wait_for_function("document.documentElement.classList.contains('js')")
     return int(page.locator("#paper").get_attribute("data-attempt"))
 
 
@@ -366,7 +369,7 @@ def test_the_whole_contest_works_without_javascript(site: Site, browser: Any) ->
     context.set_default_timeout(WAIT_MS)
     try:
         page = context.new_page()
-        attempt = enter(page, site.url, site.trainee())
+        attempt = enter(page, site.url, site.trainee(), script=False)
         forms = page.locator("form.question")
         assert forms.count() == 5 and page.locator("form.question:visible").count() == 5
         assert page.locator(".steps").is_hidden()  # no "Câu sau →" without the script
@@ -601,6 +604,7 @@ def test_the_whole_contest_can_be_taken_with_the_keyboard_alone(site: Site, brow
         tab_to(page, "Bắt đầu làm bài")
         page.keyboard.press("Enter")
         page.locator("#paper").wait_for()
+        page.wait_for_function("document.documentElement.classList.contains('js')")
         attempt = int(page.locator("#paper").get_attribute("data-attempt"))
         for index in range(5):
             form = shown(page)
