@@ -64,6 +64,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_leaderboard.py
 	$(BIN)/python benchmarks/bench_certificates.py
 	$(BIN)/python benchmarks/bench_contest_load.py
+	$(BIN)/python benchmarks/bench_contest_page.py
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -10,6 +10,7 @@
   var forms = Array.prototype.slice.call(paper.querySelectorAll("form.question"));
   var byName = {};
   var pending = {};
+  var last = {};  // question -> its answer as last queued or saved (or as the page came)
   var sending = false;
   var network = document.getElementById("network");
   var stored = null;
@@ -37,12 +38,20 @@
   function setField(pairs, name, value) {
     return pairs.filter(function (p) { return p[0] !== name; }).concat([[name, value]]);
   }
+  function answerOf(pairs) {
+    return body(pairs.filter(function (p) { return /^(chon|ghep|tra_loi)$/.test(p[0]); }));
+  }
   function offline(text) {
     network.textContent = text;
     network.hidden = !text;
   }
 
   function change(form) {
+    // A typed answer says so twice (its field's change, then its button): send it once.
+    var name = form.getAttribute("data-q");
+    var answer = answerOf(fields(form));
+    if (answer === last[name]) { send(); return; }
+    last[name] = answer;
     var rev = parseInt(form.getAttribute("data-rev"), 10) + 1;
     form.setAttribute("data-rev", String(rev));
     var pairs = setField(fields(form), "rev", String(rev));
@@ -73,7 +82,10 @@
       if (pending[name] === item) { delete pending[name]; remember(); }
       if (form && !pending[name]) {
         if (done) { status(form, "đã lưu lúc " + (answer.at || ""), "saved"); }
-        else { status(form, "chưa lưu: " + answer.message + " " + answer.hint, "unsaved"); }
+        else {
+          delete last[name];  // refused: the same answer may be sent again
+          status(form, "chưa lưu: " + answer.message + " " + answer.hint, "unsaved");
+        }
       }
       if (!done && got[0] === 409 && /hết giờ|đã nộp/.test(answer.message || "")) {
         window.location.assign(paper.getAttribute("data-result"));
@@ -91,6 +103,7 @@
 
   forms.forEach(function (form) {
     byName[form.getAttribute("data-q")] = form;
+    last[form.getAttribute("data-q")] = answerOf(fields(form));
     if (form.querySelector("input[type=radio], input[type=checkbox], select")) {
       form.className += " auto-save";
     }
@@ -116,6 +129,7 @@
     Array.prototype.forEach.call(selects, function (el, i) { if (texts[i]) { el.value = texts[i][1]; } });
     var xsrf = form.querySelector("input[name=_xsrf]").value;
     pending[name] = { rev: item.rev, fields: setField(item.fields, "_xsrf", xsrf) };
+    last[name] = answerOf(fields(form));
     status(form, "chưa lưu", "unsaved");
   });
   remember();
@@ -128,15 +142,22 @@
     var steps = paper.querySelector(".steps");
     var back = document.getElementById("back");
     var forward = document.getElementById("forward");
-    var show = function () {
+    var show = function (moved) {
       forms.forEach(function (form, i) { form.hidden = i !== at; });
       back.disabled = at === 0;
       forward.disabled = at === forms.length - 1;
+      if (moved) {
+        // Focus follows the step: the new question's text is read out, and Tab goes on to its
+        // options (not past the end of the page, as from the button of a hidden question).
+        var legend = forms[at].querySelector("legend");
+        legend.setAttribute("tabindex", "-1");
+        legend.focus();
+      }
     };
     steps.hidden = false;
-    back.addEventListener("click", function () { at = Math.max(0, at - 1); show(); });
-    forward.addEventListener("click", function () { at = Math.min(forms.length - 1, at + 1); show(); });
-    show();
+    back.addEventListener("click", function () { at = Math.max(0, at - 1); show(true); });
+    forward.addEventListener("click", function () { at = Math.min(forms.length - 1, at + 1); show(true); });
+    show(false);
   }
 
   // The server's clock: the time left when the page was made, counted down here.
