@@ -327,6 +327,43 @@ def test_answers_chosen_offline_are_sent_once_when_the_network_is_back(
     assert again.evaluate("(k) => localStorage.getItem(k)", kept_key) == "{}"  # nothing left
 
 
+def test_an_answer_the_server_could_not_take_for_a_moment_is_sent_again(
+    site: Site, phone: Any
+) -> None:
+    """The database away for a moment: the server says 503 (not saved, not refused); the page
+    keeps the answer, says "chưa lưu" and sends it again by itself."""
+    page = phone.new_page()
+    attempt = enter(page, site.url, site.trainee())
+    busy = {"left": 2}
+
+    def database_away(route: Any) -> None:
+        if busy["left"] > 0:
+            busy["left"] -= 1
+            route.fulfill(
+                status=503,
+                content_type="application/json",
+                body='{"ok": false, "message": "Chưa lưu được: mất kết nối với cơ sở dữ liệu.",'
+                ' "hint": "Thử lại sau ít phút."}',
+            )
+        else:
+            route.continue_()
+
+    page.route("**/tra-loi", database_away)
+    form = shown(page)
+    choose(form)
+    page.wait_for_function(
+        "(q) => document.querySelector(`form[data-q='${q}'] .status`).textContent"
+        ".startsWith('chưa lưu')",
+        arg=form.get_attribute("data-q"),
+    )
+    assert "mất kết nối với cơ sở dữ liệu" in page.locator("#network").inner_text()
+    assert site.saved(attempt) == []
+    wait_saved(form)  # sent again after 3 s, twice: the second time the server takes it
+    assert busy["left"] == 0 and [r[0] for r in site.saved(attempt)] == [
+        form.get_attribute("data-q")
+    ]
+
+
 def test_a_reload_resumes_the_attempt_with_the_time_left_and_the_answers(
     site: Site, phone: Any
 ) -> None:

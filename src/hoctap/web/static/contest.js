@@ -79,7 +79,21 @@
       sending = false;
       var answer = got[1];
       var done = answer.ok || (answer.stale !== undefined && answer.stale >= item.rev);
-      if (pending[name] === item) { delete pending[name]; remember(); }
+      if (!done && got[0] >= 500) {
+        // Not saved, but not refused either (the database or a worker is away for a moment):
+        // keep the answer and send it again, as when the network is gone.
+        if (form) { status(form, "chưa lưu: " + answer.message, "unsaved"); }
+        offline(answer.message + " " + answer.hint + " Các câu “chưa lưu” sẽ tự gửi lại.");
+        window.setTimeout(send, 3000);
+        return;
+      }
+      // A stale page (403: its CSRF token is old) keeps the answer here for after a reload.
+      if (pending[name] === item && (done || got[0] !== 403)) { delete pending[name]; remember(); }
+      if (got[0] === 403) {
+        if (form) { status(form, "chưa lưu", "unsaved"); }
+        offline(answer.message + " " + answer.hint);
+        return;
+      }
       if (form && !pending[name]) {
         if (done) { status(form, "đã lưu lúc " + (answer.at || ""), "saved"); }
         else {
