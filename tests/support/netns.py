@@ -161,24 +161,10 @@ class NamespacedPostgres(PostgresServer):
         self.lan_prefix = lan_prefix
 
     def start(self) -> None:
-        self._run(
-            str(self.bindir / "initdb"),
-            "-D",
-            str(self.data),
-            "-U",
-            "postgres",
-            "-A",
-            "trust",
-            "-E",
-            "UTF8",
-            "--no-locale",
-        )
+        self.initdb()
         with (self.data / "pg_hba.conf").open("a") as hba:
             hba.write(f"host all all {self.lan_prefix}.0/24 trust\n")
-        options = (
-            f"-p {self.port} -k {self.root} -c listen_addresses={self.host.address} "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        )
+        options = self.options(self.host.address)
         pg_ctl = str(self.bindir / "pg_ctl")
         log = str(self.root / "server.log")
         self.host.run(

@@ -73,7 +73,8 @@ class PostgresServer:
             argv, check=True, capture_output=True, cwd=self.root, user=self.user, group=self.user
         )
 
-    def start(self) -> None:
+    def initdb(self) -> None:
+        """A new cluster in the temporary directory: superuser postgres, trusted, UTF-8."""
         self._run(
             str(self.bindir / "initdb"),
             "-D",
@@ -86,16 +87,22 @@ class PostgresServer:
             "UTF8",
             "--no-locale",
         )
-        options = (
-            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
+
+    def options(self, address: str = "127.0.0.1") -> str:
+        """pg_ctl's server options: the port, the socket folder, the address, no fsync."""
+        return (
+            f"-p {self.port} -k {self.root} -c listen_addresses={address} "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         )
+
+    def start(self) -> None:
+        self.initdb()
         self._run(
             str(self.bindir / "pg_ctl"),
             "-D",
             str(self.data),
             "-o",
-            options,
+            self.options(),
             "-l",
             str(self.root / "server.log"),
             "-w",

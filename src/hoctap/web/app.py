@@ -270,6 +270,17 @@ class ContestPage(Page):
     def loaded(self, name: str) -> LoadedContest:
         return self.service.contest(name)
 
+    def entered(self, name: str) -> tuple[LoadedContest, Taker] | None:
+        """The contest and this browser's taker; None (sent to the entry page) before entering."""
+        loaded = self.loaded(name)
+        taker = self.taker(loaded)
+        if taker is None:
+            self.redirect(
+                self.url("thi", name), status=303 if self.request.method == "POST" else 302
+            )
+            return None
+        return loaded, taker
+
 
 class Contests(Page):
     """The open contests, to choose from."""
@@ -422,11 +433,10 @@ class PaperPage(ContestPage):
     device."""
 
     async def get(self, name: str) -> None:
-        loaded = self.loaded(name)
-        taker = self.taker(loaded)
-        if taker is None:
-            self.redirect(self.url("thi", name))
+        found = self.entered(name)
+        if found is None:
             return
+        loaded, taker = found
         db, now = self.service.db, self.service.now
         try:
             paper = await self.run(sessions.current_attempt, db, loaded, taker.entrant_id, now)
@@ -475,11 +485,10 @@ class PaperPage(ContestPage):
         )
 
     async def post(self, name: str) -> None:
-        loaded = self.loaded(name)
-        taker = self.taker(loaded)
-        if taker is None:
-            self.redirect(self.url("thi", name), status=303)
+        found = self.entered(name)
+        if found is None:
             return
+        loaded, taker = found
         try:
             paper = await self.run(
                 sessions.open_attempt, self.service.db, loaded, taker.entrant_id, self.service.now
@@ -578,11 +587,10 @@ class HandIn(ContestPage):
     """GET: are you sure (how many unanswered); POST: hand in."""
 
     async def get(self, name: str) -> None:
-        loaded = self.loaded(name)
-        taker = self.taker(loaded)
-        if taker is None:
-            self.redirect(self.url("thi", name))
+        found = self.entered(name)
+        if found is None:
             return
+        loaded, taker = found
         paper = await self.run(
             sessions.current_attempt, self.service.db, loaded, taker.entrant_id, self.service.now
         )
@@ -599,11 +607,10 @@ class HandIn(ContestPage):
         )
 
     async def post(self, name: str) -> None:
-        loaded = self.loaded(name)
-        taker = self.taker(loaded)
-        if taker is None:
-            self.redirect(self.url("thi", name), status=303)
+        found = self.entered(name)
+        if found is None:
             return
+        loaded, taker = found
         db, now = self.service.db, self.service.now
         try:
             paper = await self.run(sessions.current_attempt, db, loaded, taker.entrant_id, now)
@@ -619,11 +626,10 @@ class Outcome(ContestPage):
     """GET: the score of the entrant's latest handed-in attempt."""
 
     async def get(self, name: str) -> None:
-        loaded = self.loaded(name)
-        taker = self.taker(loaded)
-        if taker is None:
-            self.redirect(self.url("thi", name))
+        found = self.entered(name)
+        if found is None:
             return
+        loaded, taker = found
         db, now = self.service.db, self.service.now
         paper = await self.run(sessions.current_attempt, db, loaded, taker.entrant_id, now)
         if paper is None or paper.submitted_at is None:
